@@ -1,0 +1,146 @@
+"""LSTM layers and stacks as pure functions over parameter pytrees.
+
+Parameters of one layer are a dict ``{"w_x": Dx4H, "w_h": Hx4H, "b": 4H}`` with the gates in the
+order input, forget, cell candidate, output (i, f, g, o), the order of PyTorch and of flax's
+``nn.OptimizedLSTMCell``. A stack is a tuple of layer dicts; its carry is a tuple of
+:class:`LSTMState`, one per layer, bottom first.
+
+Initialisation: ``w_x`` LeCun-normal, ``w_h`` orthogonal (flax's defaults for its LSTM cells),
+``b`` zero except the forget gate, which starts at ``forget_bias`` (default 1.0, Jozefowicz et al.
+2015) so that early in training the cell keeps its memory.
+
+The input projection of the bottom layer (``x @ w_x + b``) has no recurrence, so :func:`scan`
+computes it for all steps in one matrix product before the recurrence ("hoisting"); on an H100 this
+and loop unrolling halve the time of a plain per-step scan (see ``benchmarks/RESULTS.md``).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence
+
+import jax
+import jax.numpy as jnp
+
+Params = tuple  # tuple of per-layer dicts
+
+
+class LSTMState(NamedTuple):
+  """Carry of one LSTM layer: hidden ``h`` and cell ``c``, each ``...xH``."""
+  h: jax.Array
+  c: jax.Array
+
+
+Carry = tuple  # tuple[LSTMState, ...], one per layer
+
+
+def init_layer(key: jax.Array, input_dim: int, hidden: int, forget_bias: float = 1.0) -> dict:
+  """Parameters of one LSTM layer reading ``input_dim`` features with ``hidden`` units."""
+  if input_dim <= 0 or hidden <= 0:
+    raise ValueError(f"LSTM sizes must be positive, got input_dim={input_dim}, hidden={hidden}")
+  kx, kh = jax.random.split(key)
+  w_x = jax.nn.initializers.lecun_normal()(kx, (input_dim, 4 * hidden), jnp.float32)
+  # One orthogonal HxH block per gate, as flax does for its recurrent kernels.
+  w_h = jnp.concatenate(
+      [jax.nn.initializers.orthogonal()(k, (hidden, hidden), jnp.float32)
+       for k in jax.random.split(kh, 4)], axis=1)
+  b = jnp.zeros((4 * hidden,), jnp.float32).at[hidden:2 * hidden].set(forget_bias)
+  return {"w_x": w_x, "w_h": w_h, "b": b}
+
+
+def init(key: jax.Array, input_dim: int, hidden_sizes: Sequence[int],
+         forget_bias: float = 1.0) -> Params:
+  """A stack of LSTM layers; layer i reads layer i-1's hidden state."""
+  if not hidden_sizes:
+    raise ValueError("hidden_sizes must name at least one layer, e.g. (128,)")
+  keys = jax.random.split(key, len(hidden_sizes))
+  dims = (input_dim,) + tuple(hidden_sizes[:-1])
+  return tuple(init_layer(k, d, h, forget_bias) for k, d, h in zip(keys, dims, hidden_sizes))
+
+
+def hidden_sizes(params: Params) -> tuple[int, ...]:
+  return tuple(layer["w_h"].shape[0] for layer in params)
+
+
+def zero_carry(params: Params, batch_shape: Sequence[int] | int, dtype=jnp.float32) -> Carry:
+  """All-zero carry for a batch of shape ``batch_shape``."""
+  batch_shape = (batch_shape,) if isinstance(batch_shape, int) else tuple(batch_shape)
+  return tuple(LSTMState(jnp.zeros(batch_shape + (h,), dtype), jnp.zeros(batch_shape + (h,), dtype))
+               for h in hidden_sizes(params))
+
+
+def carry_vector(carry: Carry) -> jax.Array:
+  """Concatenate every layer's ``h`` and ``c`` into one ``...x(2*sum(H))`` vector."""
+  return jnp.concatenate([x for state in carry for x in state], axis=-1)
+
+
+def project_inputs(params: Params, inputs_xD: jax.Array) -> jax.Array:
+  """Bottom layer's input projection ``x @ w_x + b`` for any leading shape: ``...xD -> ...x4H``."""
+  layer = params[0]
+  return inputs_xD @ layer["w_x"].astype(inputs_xD.dtype) + layer["b"].astype(inputs_xD.dtype)
+
+
+def _cell(z: jax.Array, state: LSTMState) -> LSTMState:
+  i, f, g, o = jnp.split(z, 4, axis=-1)
+  c = jax.nn.sigmoid(f) * state.c + jax.nn.sigmoid(i) * jnp.tanh(g)
+  h = jax.nn.sigmoid(o) * jnp.tanh(c)
+  return LSTMState(h, c)
+
+
+def step(params: Params, carry: Carry, projected_BxG: jax.Array,
+         valid_B: jax.Array | None = None) -> tuple[Carry, jax.Array]:
+  """One time step of the stack.
+
+  Args:
+    params: the stack.
+    carry: per-layer states, each ``BxH``.
+    projected_BxG: the bottom layer's projected input (:func:`project_inputs`), ``Bx4H_0``.
+    valid_B: optional bool mask; where False the carry is kept unchanged (padding steps).
+
+  Returns:
+    ``(new_carry, h_top_BxH)``.
+  """
+  new = []
+  z = projected_BxG
+  for i, (layer, state) in enumerate(zip(params, carry)):
+    if i > 0:
+      x = new[-1].h
+      z = x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
+    z = z + state.h @ layer["w_h"].astype(state.h.dtype)
+    new.append(_cell(z, state))
+  new = tuple(new)
+  if valid_B is not None:
+    keep = valid_B[:, None]
+    new = jax.tree.map(lambda n, o: jnp.where(keep, n, o), new, tuple(carry))
+  return new, new[-1].h
+
+
+def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
+         valid_TxB: jax.Array | None = None, *, unroll: int = 1,
+         return_carries: bool = False) -> tuple[Carry, jax.Array | Carry]:
+  """Run the stack over a time-major sequence.
+
+  This is the one recurrence of the library: the main network, the auxiliary decoders, the
+  baselines and the truncated windows all call it.
+
+  Args:
+    params: the stack.
+    carry: initial per-layer states, each ``BxH``.
+    inputs_TxBxD: inputs, time major.
+    valid_TxB: optional bool mask; padding steps keep the carry.
+    unroll: ``lax.scan`` unroll factor.
+    return_carries: return every step's full carry (each leaf ``TxBxH``) instead of the top
+      layer's hidden states.
+
+  Returns:
+    ``(final_carry, hs_TxBxH)``, or ``(final_carry, carries)`` with ``return_carries``.
+  """
+  if inputs_TxBxD.ndim != 3:
+    raise ValueError(f"lstm.scan takes time-major inputs TxBxD, got shape {inputs_TxBxD.shape}")
+  projected = project_inputs(params, inputs_TxBxD)
+
+  def body(c, xs):
+    z, v = xs if valid_TxB is not None else (xs, None)
+    c, h = step(params, c, z, v)
+    return c, (c if return_carries else h)
+
+  xs = (projected, valid_TxB) if valid_TxB is not None else projected
+  return jax.lax.scan(body, tuple(carry), xs, unroll=unroll)

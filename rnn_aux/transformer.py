@@ -1,0 +1,99 @@
+"""Transformer baseline of the paper's Table 2 (pre-LayerNorm encoder, sinusoidal positions).
+
+A flax.linen module over the same integer tokens ``BxTxC`` as the LSTM classifier: per-channel
+token embeddings summed, sinusoidal position codes (no parameters, any length), ``num_layers``
+encoder blocks, mean pooling over real steps, and the same MLP head as the LSTM classifier. The
+paper gives no size beyond "comparable"; :func:`matching_num_layers` picks the depth whose
+parameter count is closest to a given model's.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from rnn_aux import feedforward
+
+
+@dataclasses.dataclass(frozen=True)
+class TransformerSpec:
+  num_classes: int
+  vocab_size: int = 256
+  channels: int = 1
+  model_dim: int = 128
+  num_heads: int = 8
+  mlp_dim: int = 512
+  num_layers: int = 7
+  head_sizes: tuple = (256, 256)
+  dropout: float = 0.0
+
+
+def sinusoidal_positions(length: int, dim: int) -> jax.Array:
+  """``TxD`` sine/cosine position codes (Vaswani et al. 2017)."""
+  pos = jnp.arange(length)[:, None]
+  freq = jnp.exp(-jnp.log(10000.0) * jnp.arange(0, dim, 2) / dim)
+  angles = pos * freq
+  return jnp.concatenate([jnp.sin(angles), jnp.cos(angles)], axis=-1)[:, :dim]
+
+
+class _Block(nn.Module):
+  spec: TransformerSpec
+
+  @nn.compact
+  def __call__(self, x, mask, train):
+    s = self.spec
+    y = nn.LayerNorm()(x)
+    y = nn.MultiHeadDotProductAttention(num_heads=s.num_heads, dropout_rate=s.dropout,
+                                        deterministic=not train)(y, y, mask=mask)
+    x = x + y
+    y = nn.LayerNorm()(x)
+    y = nn.Dense(s.model_dim)(nn.gelu(nn.Dense(s.mlp_dim)(y)))
+    return x + nn.Dropout(s.dropout, deterministic=not train)(y)
+
+
+class TransformerClassifier(nn.Module):
+  spec: TransformerSpec
+
+  @nn.compact
+  def __call__(self, tokens_BxTxC, valid_BxT: Optional[jax.Array] = None, train: bool = False):
+    s = self.spec
+    if tokens_BxTxC.ndim != 3 or tokens_BxTxC.shape[2] != s.channels:
+      raise ValueError(f"tokens must be BxTxC with C={s.channels}, got {tokens_BxTxC.shape}")
+    b, t, _ = tokens_BxTxC.shape
+    valid = jnp.ones((b, t), bool) if valid_BxT is None else valid_BxT.astype(bool)
+    table = self.param("embed", lambda k: feedforward.init_token_embedding(
+        k, s.vocab_size, s.channels, s.model_dim))
+    x = feedforward.embed_tokens(table, tokens_BxTxC) + sinusoidal_positions(t, s.model_dim)
+    mask = nn.make_attention_mask(valid, valid)
+    for _ in range(s.num_layers):
+      x = _Block(s)(x, mask, train)
+    x = nn.LayerNorm()(x)
+    w = valid[..., None].astype(x.dtype)
+    pooled = jnp.sum(x * w, axis=1) / jnp.maximum(jnp.sum(w, axis=1), 1.0)
+    for size in s.head_sizes:
+      pooled = nn.relu(nn.Dense(size)(pooled))
+    return nn.Dense(s.num_classes)(pooled)
+
+
+def init(key: jax.Array, spec: TransformerSpec, seq_len: int = 8) -> dict:
+  dummy = jnp.zeros((1, seq_len, spec.channels), jnp.int32)
+  return TransformerClassifier(spec).init(key, dummy)["params"]
+
+
+def logits(params: dict, spec: TransformerSpec, tokens_BxTxC: jax.Array,
+           valid_BxT: Optional[jax.Array] = None, *, train: bool = False,
+           dropout_key: Optional[jax.Array] = None) -> jax.Array:
+  rngs = {"dropout": dropout_key} if (train and spec.dropout > 0) else None
+  return TransformerClassifier(spec).apply({"params": params}, tokens_BxTxC, valid_BxT, train,
+                                           rngs=rngs)
+
+
+def matching_num_layers(spec: TransformerSpec, target_params: int, max_layers: int = 64) -> int:
+  """The depth whose parameter count is closest to ``target_params`` (other sizes fixed)."""
+  def count(n):
+    shapes = jax.eval_shape(lambda: init(jax.random.PRNGKey(0), dataclasses.replace(spec, num_layers=n)))
+    return feedforward.count_params(shapes)
+  return min(range(1, max_layers + 1), key=lambda n: abs(count(n) - target_params))

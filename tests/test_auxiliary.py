@@ -1,0 +1,158 @@
+"""Anchors, masking at the sequence edges, and the losses on their own."""
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from rnn_aux import auxiliary, feedforward, losses, models, transformer
+
+
+def test_anchor_ranges_and_sampling():
+  lengths = jnp.array([784, 784, 100])
+  low, high = auxiliary.anchor_range("reconstruction", lengths, 600)
+  np.testing.assert_array_equal(low, [600, 600, 99])
+  np.testing.assert_array_equal(high, [783, 783, 99])
+  a = auxiliary.sample_anchors(jax.random.PRNGKey(0), low, high, 50)
+  assert a.shape == (3, 50) and a.dtype == jnp.int32
+  assert bool(jnp.all((a >= low[:, None]) & (a <= high[:, None])))
+  assert len(np.unique(np.asarray(a[0]))) > 10
+  low, high = auxiliary.anchor_range("prediction", lengths, 600)
+  np.testing.assert_array_equal(high, [183, 183, 0])
+  shared = auxiliary.sample_anchors(jax.random.PRNGKey(0), low[:2], high[:2], 2, per_example=False)
+  np.testing.assert_array_equal(shared[0], shared[1])
+  with pytest.raises(ValueError, match="unknown auxiliary"):
+    auxiliary.anchor_range("both", lengths, 3)
+  with pytest.raises(ValueError, match="num_anchors"):
+    auxiliary.sample_anchors(jax.random.PRNGKey(0), low, high, 0)
+
+
+def _decoder(teacher_forcing=True):
+  return auxiliary.init_reconstruction(jax.random.PRNGKey(0), state_size=8, vocab_size=7,
+                                       channels=2, embed_dim=4, hidden_sizes=(6, 5),
+                                       head_sizes=(3,))
+
+
+def test_reconstruction_targets_and_edge_masks():
+  t = 10
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (2, t, 2), 0, 7)
+  anchors = jnp.array([[2, 9], [0, 5]])
+  state = jnp.ones((2, 2, 8))
+  logits, targets, mask = auxiliary.reconstruction_logits(_decoder(), state, tokens, anchors,
+                                                          length=4)
+  assert logits.shape == (2, 2, 4, 2, 7)
+  # anchor 9: targets x[5..8], all inside
+  np.testing.assert_array_equal(targets[0, 1], tokens[0, 5:9])
+  assert bool(mask[0, 1].all())
+  # anchor 2: targets x[-2..1]: the first two are before the start
+  np.testing.assert_array_equal(mask[0, 0], [False, False, True, True])
+  np.testing.assert_array_equal(targets[0, 0, 2:], tokens[0, 0:2])
+  # anchor 0: nothing before it to reconstruct
+  assert not bool(mask[1, 0].any())
+  # length longer than the sequence: only the real steps count, loss finite
+  loss, m = losses.reconstruction_loss(_decoder(), state, tokens, anchors, length=3 * t)
+  assert np.isfinite(float(loss)) and 0 < float(m["fraction_valid"]) < 1
+
+
+def test_reconstruction_respects_padding_and_teacher_forcing_flag():
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (1, 10, 2), 0, 7)
+  valid = jnp.arange(10)[None] < 6
+  anchors = jnp.array([[9]])
+  _, _, mask = auxiliary.reconstruction_logits(_decoder(), jnp.ones((1, 1, 8)), tokens, anchors,
+                                               length=4, valid_BxT=valid)
+  np.testing.assert_array_equal(mask[0, 0], [True, False, False, False])
+  dec = _decoder()
+  changed = tokens.at[0, 6].set((tokens[0, 6] + 1) % 7)
+  a = auxiliary.reconstruction_logits(dec, jnp.ones((1, 1, 8)), tokens, anchors, length=4,
+                                      teacher_forcing=False)[0]
+  b = auxiliary.reconstruction_logits(dec, jnp.ones((1, 1, 8)), changed, anchors, length=4,
+                                      teacher_forcing=False)[0]
+  np.testing.assert_allclose(a, b)  # without teacher forcing, only x[a-l-1] is fed
+  c = auxiliary.reconstruction_logits(dec, jnp.ones((1, 1, 8)), changed, anchors, length=4)[0]
+  assert not np.allclose(a, c)
+
+
+def test_prediction_masks_past_the_end():
+  pred = auxiliary.init_prediction(jax.random.PRNGKey(0), input_size=3, vocab_size=7, channels=1,
+                                   hidden_sizes=(4,), head_sizes=())
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (1, 10, 1), 0, 7)
+  anchors = jnp.array([[7]])
+  logits, targets, mask = auxiliary.prediction_logits(pred, jnp.ones((1, 1, 4, 3)), tokens, anchors)
+  np.testing.assert_array_equal(mask[0, 0], [True, True, False, False])
+  np.testing.assert_array_equal(targets[0, 0, :2], tokens[0, 8:10])
+  with pytest.raises(ValueError, match="BxNxLxH"):
+    auxiliary.prediction_logits(pred, jnp.ones((1, 4, 3)), tokens, anchors)
+
+
+def test_token_loss_all_masked_is_zero_not_nan():
+  logits = jnp.zeros((2, 3, 1, 5))
+  loss, _ = losses.token_loss(logits, jnp.zeros((2, 3, 1), jnp.int32), jnp.zeros((2, 3), bool))
+  assert float(loss) == 0.0
+
+
+def test_wrong_token_rank_is_a_clear_error():
+  with pytest.raises(ValueError, match="BxTxC"):
+    auxiliary.reconstruction_logits(_decoder(), jnp.ones((2, 1, 8)), jnp.zeros((2, 10), jnp.int32),
+                                    jnp.zeros((2, 1), jnp.int32), length=3)
+  spec = models.ModelSpec(num_classes=3, channels=2)
+  with pytest.raises(ValueError, match="C=2"):
+    models.logits(models.init(jax.random.PRNGKey(0), spec), spec, jnp.zeros((2, 5, 1), jnp.int32))
+
+
+@pytest.mark.parametrize("aux", [None, "reconstruction", "prediction"])
+@pytest.mark.parametrize("horizon", [None, 6])
+def test_objective_runs_and_gradients_are_finite(aux, horizon):
+  spec = models.ModelSpec(num_classes=3, vocab_size=11, channels=2, embed_dim=4, hidden_sizes=(5,),
+                          head_sizes=(6,), horizon=horizon, aux=aux, aux_length=4,
+                          aux_horizon=horizon, decoder_sizes=(5,), decoder_head_sizes=(),
+                          chunk=4, unroll=2)
+  params = models.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (3, 20, 2), 0, 11)
+  valid = jnp.arange(20)[None] < jnp.array([[20], [12], [7]])
+  (loss, metrics), grads = jax.value_and_grad(losses.objective, has_aux=True)(
+      params, spec, tokens, jnp.array([0, 1, 2]), jax.random.PRNGKey(2), valid_BxT=valid)
+  assert np.isfinite(float(loss))
+  assert all(np.isfinite(np.asarray(g)).all() for g in jax.tree.leaves(grads))
+  if aux:
+    assert f"{aux}/loss" in metrics and float(metrics[f"{aux}/loss"]) > 0
+    # the decoder gets gradient from the auxiliary loss
+    assert float(sum(jnp.abs(g).sum() for g in jax.tree.leaves(grads[aux]))) > 0
+  # supervised-only weight leaves the auxiliary network without gradient
+  if aux:
+    g = jax.grad(lambda p: losses.objective(p, spec, tokens, jnp.array([0, 1, 2]),
+                                            jax.random.PRNGKey(2), valid_BxT=valid,
+                                            aux_weight=0.0)[0])(params)
+    assert float(sum(jnp.abs(x).sum() for x in jax.tree.leaves(g[aux]))) == 0.0
+
+
+def test_padded_sequences_classify_from_their_last_real_step():
+  spec = models.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+                          head_sizes=(), chunk=4)
+  params = models.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (1, 12, 1), 0, 11)
+  valid = jnp.arange(12)[None] < 7
+  np.testing.assert_allclose(models.logits(params, spec, tokens, valid),
+                             models.logits(params, spec, tokens[:, :7]), atol=1e-5)
+
+
+def test_transformer_size_is_comparable_to_rlstm():
+  spec = models.ModelSpec(num_classes=10, aux="reconstruction")
+  rlstm = feedforward.count_params(models.init(jax.random.PRNGKey(0), spec))
+  tspec = transformer.TransformerSpec(num_classes=10)
+  n = feedforward.count_params(transformer.init(jax.random.PRNGKey(0), tspec))
+  print(f"r-LSTM params {rlstm}, Transformer params {n}")
+  assert abs(n - rlstm) / rlstm < 0.10
+  assert transformer.matching_num_layers(tspec, rlstm) == tspec.num_layers
+  out = transformer.logits(transformer.init(jax.random.PRNGKey(0), dataclasses.replace(tspec, num_layers=1)),
+                           dataclasses.replace(tspec, num_layers=1), jnp.zeros((2, 16, 1), jnp.int32))
+  assert out.shape == (2, 10)
+
+
+def test_model_spec_rejects_bad_values():
+  with pytest.raises(ValueError, match="aux"):
+    models.ModelSpec(num_classes=10, aux="recon")
+  with pytest.raises(ValueError, match="horizon"):
+    models.ModelSpec(num_classes=10, horizon=0)
+  with pytest.raises(ValueError, match="aux_length"):
+    models.ModelSpec(num_classes=10, aux="prediction", aux_length=0)

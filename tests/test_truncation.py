@@ -1,0 +1,162 @@
+"""Truncated BPTT: exact zeros past the horizon, agreement with a reference loop, flat memory."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from rnn_aux import auxiliary, losses, lstm, truncation
+
+B, T, D, H = 3, 24, 2, 6
+POS = jnp.array([[23, 9], [12, 0], [5, 17]])  # per-example, several per sequence
+
+
+def _setup():
+  params = lstm.init(jax.random.PRNGKey(0), D, (H, 4))
+  x = jax.random.normal(jax.random.PRNGKey(1), (B, T, D))
+  return params, x
+
+
+def _reference_states(params, x, positions, k):
+  """A Python loop over the cell, one pass per read-out, with stop_gradient at p-k+1."""
+  out = []
+  for b in range(x.shape[0]):
+    row = []
+    for p in [int(v) for v in positions[b]]:
+      carry = lstm.zero_carry(params, 1)
+      for t in range(p + 1):
+        if k is not None and t == p - k + 1:
+          carry = jax.lax.stop_gradient(carry)
+        carry, _ = lstm.step(params, carry, lstm.project_inputs(params, x[b:b + 1, t]))
+      row.append(lstm.carry_vector(carry)[0])
+    out.append(jnp.stack(row))
+  return jnp.stack(out)
+
+
+def _ours(params, x, positions, k):
+  states = truncation.states_at(params, x, positions, horizon=k, chunk=5, unroll=2)
+  return lstm.carry_vector(jax.tree.map(lambda s: s[:, :, 0], states))
+
+
+@pytest.mark.parametrize("k", [1, 7, T - 1, None])
+def test_matches_reference_loop(k):
+  params, x = _setup()
+  w = jax.random.normal(jax.random.PRNGKey(2), (B, POS.shape[1], 2 * (H + 4)))
+  ref = lambda p, x: jnp.sum(w * _reference_states(p, x, POS, k))
+  ours = lambda p, x: jnp.sum(w * _ours(p, x, POS, k))
+  np.testing.assert_allclose(ours(params, x), ref(params, x), atol=1e-5)
+  g_ref = jax.grad(ref, argnums=(0, 1))(params, x)
+  g_ours = jax.jit(jax.grad(ours, argnums=(0, 1)))(params, x)
+  jax.tree.map(lambda a, r: np.testing.assert_allclose(a, r, atol=1e-5), g_ours, g_ref)
+
+
+def _input_grad_support(loss_fn, x):
+  g = jax.grad(loss_fn)(x)
+  return np.asarray(jnp.any(g != 0.0, axis=-1))  # BxT: which inputs get gradient
+
+
+def test_supervised_gradient_zero_before_horizon():
+  params, x = _setup()
+  k = 5
+  last = jnp.full((B, 1), T - 1)
+  support = _input_grad_support(
+      lambda x: jnp.sum(truncation.states_at(params, x, last, horizon=k)[-1].h), x)
+  assert not support[:, :T - k].any(), "inputs before the horizon must get exactly 0.0"
+  assert support[:, T - k:].all(), "inputs inside the horizon must get gradient"
+
+
+def test_reconstruction_gradient_zero_before_horizon():
+  params, x = _setup()
+  k, length = 4, 6
+  tokens = jax.random.randint(jax.random.PRNGKey(3), (B, T, 1), 0, 10)
+  anchors = jnp.array([[15], [20], [9]])
+  dec = auxiliary.init_reconstruction(jax.random.PRNGKey(4), state_size=2 * (H + 4), vocab_size=10,
+                                      channels=1, embed_dim=3, hidden_sizes=(5,), head_sizes=())
+
+  def loss(x):
+    st = truncation.states_at(params, x, anchors, horizon=k)
+    state = lstm.carry_vector(jax.tree.map(lambda s: s[:, :, 0], st))
+    return losses.reconstruction_loss(dec, state, tokens, anchors, length=length)[0]
+
+  support = _input_grad_support(loss, x)
+  for b in range(B):
+    a = int(anchors[b, 0])
+    assert not support[b, :a - k + 1].any() and not support[b, a + 1:].any()
+    assert support[b, a - k + 1:a + 1].all()
+
+
+def test_prediction_gradient_zero_before_horizon():
+  params, x = _setup()
+  k, length = 3, 5
+  tokens = jax.random.randint(jax.random.PRNGKey(3), (B, T, 1), 0, 10)
+  anchors = jnp.array([[6], [10], [12]])
+  pred = auxiliary.init_prediction(jax.random.PRNGKey(4), input_size=4, vocab_size=10, channels=1,
+                                   hidden_sizes=(5,), head_sizes=())
+
+  def loss(x):
+    st = truncation.states_at(params, x, anchors, horizon=k, span=length)
+    return losses.prediction_loss(pred, st[-1].h, tokens, anchors)[0]
+
+  support = _input_grad_support(loss, x)
+  for b in range(B):
+    a = int(anchors[b, 0])
+    assert not support[b, :a - k + 1].any() and not support[b, a + length:].any()
+    assert support[b, a - k + 1:a + length].all()
+
+
+def _temp_bytes(k, t, b=16, h=64):
+  params = lstm.init(jax.random.PRNGKey(0), 1, (h,))
+  x = jnp.zeros((b, t, 1))
+  pos = jnp.full((b, 1), t - 1)
+  f = jax.jit(jax.grad(lambda p, x: jnp.sum(truncation.states_at(p, x, pos, horizon=k)[-1].h)))
+  return f.lower(params, x).compile().memory_analysis().temp_size_in_bytes
+
+
+def test_truncated_memory_is_flat_in_sequence_length():
+  short, long = _temp_bytes(300, 1024), _temp_bytes(300, 8192)
+  full_short, full_long = _temp_bytes(None, 1024), _temp_bytes(None, 8192)
+  assert long < 1.10 * short, (short, long)
+  assert full_long > 6.0 * full_short, (full_short, full_long)
+
+
+def test_no_recompilation_for_new_data_and_positions():
+  params, x = _setup()
+  traces = []
+
+  @jax.jit
+  def f(p, x, pos):
+    traces.append(1)
+    return jnp.sum(truncation.states_at(p, x, pos, horizon=4)[-1].h)
+
+  g = jax.grad(f)
+  jax.block_until_ready(jax.jit(g)(params, x, POS))
+  jax.block_until_ready(f(params, x, POS))
+  n = len(traces)
+  jax.block_until_ready(f(params, x + 1.0, POS[:, ::-1] % T))
+  jax.block_until_ready(f(params, 2 * x, jnp.zeros_like(POS)))
+  assert len(traces) == n
+
+
+def test_out_of_range_positions_are_safe():
+  params, x = _setup()
+  pos = jnp.array([[-3, T + 5]] * B)
+  st = truncation.states_at(params, x, pos, horizon=4)
+  h = st[-1].h[:, :, 0]
+  assert np.isfinite(np.asarray(h)).all()
+  np.testing.assert_allclose(h[:, 0], 0.0)  # before the start: the initial carry
+  full = truncation.states_at(params, x, jnp.full((B, 1), T - 1), horizon=None)
+  np.testing.assert_allclose(h[:, 1], full[-1].h[:, 0, 0], atol=1e-5)  # past the end: final
+
+
+@pytest.mark.parametrize("k", [0, -2, 1.5, True])
+def test_bad_horizon(k):
+  params, x = _setup()
+  with pytest.raises(ValueError, match="horizon"):
+    truncation.states_at(params, x, POS, horizon=k)
+
+
+def test_bad_input_rank():
+  params, _ = _setup()
+  with pytest.raises(ValueError, match="BxTxD"):
+    truncation.states_at(params, jnp.zeros((B, T)), POS, horizon=3)
+  with pytest.raises(ValueError, match="positions"):
+    truncation.states_at(params, jnp.zeros((B, T, D)), jnp.zeros((B,), jnp.int32), horizon=3)

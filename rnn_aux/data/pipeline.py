@@ -1,0 +1,182 @@
+"""Deterministic, resumable, per-host batches of token sequences from a TFDS data source.
+
+Order: epoch ``e`` visits the split in ``numpy.random.default_rng([seed, e]).permutation``; global
+batch ``i`` of it is ``perm[i*G:(i+1)*G]`` and host ``p`` of ``P`` takes its ``p``-th contiguous
+``G/P`` slice, so hosts see disjoint examples whose union is the global batch. Training drops the
+last partial batch of an epoch; evaluation (``shuffle=False, drop_remainder=False``) visits every
+example once and pads the last batch with ``weight == 0`` rows. The loader's whole position is
+``{"epoch", "step"}`` (:meth:`SequenceLoader.get_state`), so a resumed run sees exactly the batches
+it would have seen.
+
+Splits up to ``cache_bytes`` are read once into memory (MNIST: 55 MB), so a batch is one numpy
+gather; larger ones are read by random access per batch.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterator, NamedTuple, Optional
+
+import numpy as np
+
+from rnn_aux.data import tasks
+
+SOURCES = ("auto", "offline", "catalog")
+
+
+class Batch(NamedTuple):
+  tokens: np.ndarray   # BxTxC uint8
+  valid: np.ndarray    # BxT bool
+  labels: np.ndarray   # B int32
+  weight: np.ndarray   # B float32: 0 on padding rows of the last evaluation batch
+
+
+def _prepared(data_dir: str, name: str) -> bool:
+  base, _, config = name.partition("/")
+  root = os.path.join(data_dir, base, config) if config else os.path.join(data_dir, base)
+  return os.path.isdir(root) and any(
+      os.path.exists(os.path.join(root, v, "dataset_info.json")) for v in os.listdir(root))
+
+
+def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: str = "auto"):
+  """The TFDS data source of ``task``'s split.
+
+  ``source``: ``offline`` reads our offline builder's prepared files; ``catalog`` reads (and, with a
+  network, downloads) the TFDS catalog dataset; ``auto`` takes whichever is prepared in
+  ``data_dir``, offline first.
+  """
+  import tensorflow_datasets as tfds
+  if source not in SOURCES:
+    raise ValueError(f"unknown data source {source!r}; choose one of {SOURCES}")
+  data_dir = os.path.expanduser(data_dir or os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"))
+  fix = (f"prepare it offline with `python -m rnn_aux.data.prepare --dataset {task.name} "
+         f"--data_dir {data_dir}` (see BUILD.md), or pass source='catalog' with a network")
+  if source == "offline" or (source == "auto" and _prepared(data_dir, task.offline)):
+    if not _prepared(data_dir, task.offline):
+      raise FileNotFoundError(f"{task.offline} is not prepared in {data_dir}: {fix}")
+    name = task.offline
+  elif source == "catalog" or _prepared(data_dir, task.catalog):
+    name = task.catalog
+  else:
+    raise FileNotFoundError(f"dataset {task.name} not found in {data_dir}: {fix}")
+  if split not in ("train", "test"):
+    raise ValueError(f"unknown split {split!r}; the tasks have 'train' and 'test'")
+  try:
+    return tfds.data_source(name, split=split, data_dir=data_dir,
+                            download=(source == "catalog"))
+  except Exception as e:  # TFDS raises many kinds; give one line that names the fix
+    first = str(e).splitlines()[0] if str(e) else ""
+    raise RuntimeError(f"could not open {name}/{split} in {data_dir} ({type(e).__name__}: "
+                       f"{first}); {fix}") from e
+
+
+def _get_rows(source, keys):
+  """Batched random access; sources without a working ``__getitems__`` are read one by one."""
+  try:
+    return source.__getitems__(keys)
+  except (AttributeError, TypeError):  # e.g. tfds.testing.mock_data's data sources
+    return [source[k] for k in keys]
+
+
+class SequenceLoader:
+  """Iterator of :class:`Batch` for one host; see the module docstring for the order."""
+
+  def __init__(self, task: tasks.Task, source, *, global_batch_size: int, seed: int = 0,
+               shuffle: bool = True, drop_remainder: bool = True, process_index: int = 0,
+               process_count: int = 1, cache_bytes: int = 4 << 30):
+    if global_batch_size <= 0:
+      raise ValueError(f"batch size must be positive, got {global_batch_size}")
+    if global_batch_size % process_count:
+      raise ValueError(f"global batch size {global_batch_size} does not divide across "
+                       f"{process_count} hosts; use a multiple of {process_count}")
+    if not 0 <= process_index < process_count:
+      raise ValueError(f"process_index {process_index} outside [0, {process_count})")
+    self.task, self.source = task, source
+    self.size = len(source)
+    if self.size == 0:
+      raise ValueError(f"{task.name}: the split is empty; prepare the dataset again")
+    self.global_batch_size, self.seed = global_batch_size, seed
+    self.shuffle, self.drop_remainder = shuffle, drop_remainder
+    self.process_index, self.process_count = process_index, process_count
+    self.host_batch_size = global_batch_size // process_count
+    if drop_remainder and self.size < global_batch_size:
+      raise ValueError(f"{task.name}: split has {self.size} examples, fewer than one batch of "
+                       f"{global_batch_size}; lower the batch size")
+    self.steps_per_epoch = (self.size // global_batch_size if drop_remainder
+                            else -(-self.size // global_batch_size))
+    self._epoch, self._step, self._order = 0, 0, None
+    self._cache = None
+    row_bytes = task.seq_len * task.channels + 16
+    if self.size * row_bytes <= cache_bytes:
+      self._cache = self._read(np.arange(self.size))
+
+  # -- position --------------------------------------------------------------------------
+  def get_state(self) -> dict:
+    return {"epoch": self._epoch, "step": self._step}
+
+  def set_state(self, state: dict) -> None:
+    epoch, step = int(state["epoch"]), int(state["step"])
+    if not (epoch >= 0 and 0 <= step <= self.steps_per_epoch):
+      raise ValueError(f"bad loader state {state}: step must be in [0, {self.steps_per_epoch}]")
+    self._epoch, self._step, self._order = epoch, step, None
+
+  @property
+  def epoch(self) -> int:
+    return self._epoch
+
+  # -- reading ---------------------------------------------------------------------------
+  def _read(self, idx: np.ndarray) -> Batch:
+    chunk = 4096
+    parts = []
+    for start in range(0, len(idx), chunk):
+      rows = _get_rows(self.source, [int(i) for i in idx[start:start + chunk]])
+      stacked = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+      parts.append(tasks.to_sequences(self.task, stacked))
+    tokens, valid, labels = (np.concatenate(x) for x in zip(*parts))
+    if labels.size and (labels.min() < 0 or labels.max() >= self.task.num_classes):
+      raise ValueError(f"{self.task.name}: labels outside [0, {self.task.num_classes}); "
+                       "the prepared files do not match the task")
+    return Batch(tokens, valid, labels, np.ones(len(labels), np.float32))
+
+  def _take(self, idx: np.ndarray) -> Batch:
+    if self._cache is not None:
+      return Batch(*(x[idx] for x in self._cache))
+    return self._read(idx)
+
+  def _epoch_order(self) -> np.ndarray:
+    if self._order is None or self._order[0] != self._epoch:
+      order = (np.random.default_rng([self.seed, self._epoch]).permutation(self.size)
+               if self.shuffle else np.arange(self.size))
+      self._order = (self._epoch, order)
+    return self._order[1]
+
+  def __iter__(self) -> Iterator[Batch]:
+    return self
+
+  def __next__(self) -> Batch:
+    if self._step >= self.steps_per_epoch:
+      if not self.drop_remainder and not self.shuffle:
+        raise StopIteration  # evaluation: one pass
+      self._epoch, self._step = self._epoch + 1, 0
+    order = self._epoch_order()
+    g, h = self.global_batch_size, self.host_batch_size
+    start = self._step * g + self.process_index * h
+    idx = order[start:start + h]
+    self._step += 1
+    n = len(idx)
+    if n == h:
+      return self._take(idx)
+    # Last evaluation batch: pad with copies of row 0 (or of the first example), weight 0.
+    fill = np.full(h - n, order[0])
+    batch = self._take(np.concatenate([idx, fill]).astype(np.int64))
+    weight = np.concatenate([np.ones(n, np.float32), np.zeros(h - n, np.float32)])
+    return batch._replace(weight=weight)
+
+  def epoch_batches(self) -> Iterator[Batch]:
+    """One full pass from the start (evaluation), not touching the training position."""
+    saved = self.get_state()
+    self.set_state({"epoch": 0, "step": 0})
+    try:
+      for _ in range(self.steps_per_epoch):
+        yield next(self)
+    finally:
+      self.set_state(saved)

@@ -1,0 +1,191 @@
+"""Data pipelines: real MNIST offline, the other tasks on small files in their original formats."""
+import csv
+import os
+import pickle
+
+import numpy as np
+import pytest
+import tensorflow_datasets as tfds
+
+from rnn_aux.data import builders, pipeline, tasks
+
+
+@pytest.fixture(scope="session")
+def mnist_dir(tmp_path_factory):
+  d = str(tmp_path_factory.mktemp("tfds"))
+  builders.prepare("mnist", d)
+  return d
+
+
+def _loader(name, data_dir, **kw):
+  task = tasks.get_task(name)
+  return pipeline.SequenceLoader(task, pipeline.load_source(task, kw.pop("split", "train"), data_dir),
+                                 **kw)
+
+
+def test_real_mnist_offline(mnist_dir):
+  loader = _loader("mnist", mnist_dir, global_batch_size=128, shuffle=False)
+  cache = loader._cache
+  assert cache.tokens.shape == (60000, 784, 1) and cache.tokens.dtype == np.uint8
+  np.testing.assert_array_equal(np.bincount(cache.labels),
+                                [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
+  np.testing.assert_array_equal(cache.labels[:10], [5, 0, 4, 1, 9, 2, 1, 3, 1, 4])
+  assert cache.tokens.min() == 0 and cache.tokens.max() == 255
+  test = _loader("mnist", mnist_dir, split="test", global_batch_size=128, shuffle=False,
+                 drop_remainder=False)
+  assert test.size == 10000 and test.steps_per_epoch == 79
+  batches = list(test.epoch_batches())
+  assert sum(float(b.weight.sum()) for b in batches) == 10000
+
+
+def test_pmnist_permutation_fixed_and_shared(mnist_dir):
+  p1, p2 = tasks.permutation(784), tasks.permutation(784)
+  np.testing.assert_array_equal(p1, p2)
+  assert sorted(p1) == list(range(784)) and (p1 != np.arange(784)).mean() > 0.9
+  plain = _loader("mnist", mnist_dir, global_batch_size=32, shuffle=False)
+  perm = _loader("pmnist", mnist_dir, global_batch_size=32, shuffle=False)
+  a, b = next(plain), next(perm)
+  np.testing.assert_array_equal(a.tokens[:, p1], b.tokens)
+
+
+def test_determinism_resume_and_host_sharding(mnist_dir):
+  a = _loader("mnist", mnist_dir, global_batch_size=64, seed=3)
+  b = _loader("mnist", mnist_dir, global_batch_size=64, seed=3)
+  for _ in range(3):
+    np.testing.assert_array_equal(next(a).labels, next(b).labels)
+  state = a.get_state()
+  expected = [next(a).tokens for _ in range(4)]
+  c = _loader("mnist", mnist_dir, global_batch_size=64, seed=3)
+  c.set_state(state)
+  for e in expected:
+    np.testing.assert_array_equal(next(c).tokens, e)
+  # crossing an epoch boundary continues identically too
+  a.set_state({"epoch": 0, "step": a.steps_per_epoch - 1})
+  c.set_state({"epoch": 0, "step": a.steps_per_epoch - 1})
+  for _ in range(3):
+    np.testing.assert_array_equal(next(a).labels, next(c).labels)
+  assert a.epoch == 1
+  other_seed = _loader("mnist", mnist_dir, global_batch_size=64, seed=4)
+  assert not np.array_equal(next(other_seed).labels, next(_loader("mnist", mnist_dir, global_batch_size=64, seed=3)).labels)
+  task = tasks.get_task("mnist")
+  source = pipeline.load_source(task, "test", mnist_dir)
+  for hosts in (2, 4):
+    seen = []
+    for p in range(hosts):
+      loader = pipeline.SequenceLoader(task, source, global_batch_size=40, shuffle=True, seed=1,
+                                       drop_remainder=False, process_index=p, process_count=hosts)
+      order = loader._epoch_order()
+      idx = []
+      for step in range(loader.steps_per_epoch):
+        start = step * 40 + p * (40 // hosts)
+        idx.extend(order[start:start + 40 // hosts])
+      seen.append(set(int(i) for i in idx))
+    assert sum(len(s) for s in seen) == 10000 and len(set.union(*seen)) == 10000
+
+
+def _write_cifar_python(root, n_train=6, n_test=4):
+  d = os.path.join(root, "cifar-10-batches-py")
+  os.makedirs(d)
+  rng = np.random.default_rng(0)
+  for name, n in [(f"data_batch_{i}", n_train) for i in range(1, 6)] + [("test_batch", n_test)]:
+    with open(os.path.join(d, name), "wb") as f:
+      pickle.dump({b"data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
+                   b"labels": list(rng.integers(0, 10, n))}, f)
+  return d
+
+
+def test_cifar10_python_batches_end_to_end(tmp_path):
+  src = _write_cifar_python(str(tmp_path / "manual"))
+  builders.prepare("cifar10", str(tmp_path / "tfds"), str(tmp_path / "manual"))
+  loader = _loader("cifar10", str(tmp_path / "tfds"), global_batch_size=30, shuffle=False)
+  batch = next(loader)
+  assert batch.tokens.shape == (30, 1024, 3)
+  with open(os.path.join(src, "data_batch_1"), "rb") as f:
+    first = pickle.load(f, encoding="bytes")
+  img = first[b"data"][0].reshape(3, 32, 32).transpose(1, 2, 0)
+  np.testing.assert_array_equal(batch.tokens[0], img.reshape(1024, 3))  # row-major RGB pixels
+  assert batch.labels[0] == first[b"labels"][0]
+
+
+def test_cifar10_jpeg_lossy_keeps_its_name(tmp_path):
+  manual = tmp_path / "jpeg"
+  manual.mkdir()
+  rng = np.random.default_rng(0)
+  for name in [f"train_{i:02d}.npz" for i in range(10)] + ["test.npz"]:
+    np.savez(manual / name, image=rng.integers(0, 256, (3, 32, 32, 3), dtype=np.uint8),
+             label=rng.integers(0, 10, 3).astype(np.uint8))
+  assert builders.prepare("cifar10_jpeg_lossy", str(tmp_path / "tfds"), str(manual)) == "cifar10_jpeg_lossy"
+  loader = _loader("cifar10_jpeg_lossy", str(tmp_path / "tfds"), global_batch_size=10)
+  assert "JPEG" in loader.task.note and next(loader).tokens.shape == (10, 1024, 3)
+
+
+def test_dbpedia_csv_padding_and_vocabulary(tmp_path):
+  d = tmp_path / "manual" / "dbpedia_csv"
+  d.mkdir(parents=True)
+  rows = [(1, "Abc", "short text"), (14, "Long", "x" * 3000), (3, "Odd", "naïve")]
+  for split in ("train", "test"):
+    with open(d / f"{split}.csv", "w", newline="") as f:
+      csv.writer(f).writerows(rows)
+  builders.prepare("dbpedia", str(tmp_path / "tfds"), str(tmp_path / "manual"))
+  batch = next(_loader("dbpedia", str(tmp_path / "tfds"), global_batch_size=3, shuffle=False))
+  assert batch.tokens.shape == (3, tasks.DBPEDIA_MAX_LEN, 1)
+  np.testing.assert_array_equal(batch.labels, [0, 13, 2])
+  assert batch.valid[0].sum() == len("abc\nshort text") and batch.valid[1].all()
+  assert (batch.tokens[0, batch.valid[0].sum():] == tasks.DBPEDIA_PAD).all()
+  assert tasks.DBPEDIA_UNK in batch.tokens[2, :, 0]  # "ï" is not in the alphabet
+  with open(d / "train.csv", "a") as f:
+    f.write("99,bad,row\n")
+  with pytest.raises(Exception, match="outside 1..14"):
+    builders.prepare("dbpedia", str(tmp_path / "tfds2"), str(tmp_path / "manual"))
+
+
+def test_stanford_dogs_manual(tmp_path):
+  from PIL import Image
+  images, lists = tmp_path / "m" / "Images", tmp_path / "m" / "lists"
+  lists.mkdir(parents=True)
+  breeds = [f"n{i:08d}-breed{i}" for i in range(120)]
+  files = []
+  for i, breed in enumerate(breeds[:3]):
+    (images / breed).mkdir(parents=True)
+    Image.new("RGB", (50 + i, 40), (i * 40, 0, 0)).save(images / breed / "a.jpg")
+    files.append(f"{breed}/a.jpg")
+  for breed in breeds[3:]:
+    (images / breed).mkdir(parents=True)
+  (lists / "train_list.txt").write_text("\n".join(files))
+  (lists / "test_list.txt").write_text(files[0])
+  builders.prepare("stanford_dogs_32", str(tmp_path / "tfds"), str(tmp_path / "m"))
+  batch = next(_loader("stanford_dogs_32", str(tmp_path / "tfds"), global_batch_size=3,
+                       shuffle=False))
+  assert batch.tokens.shape == (3, 1024, 3)
+  np.testing.assert_array_equal(batch.labels, [0, 1, 2])
+
+
+def test_catalog_path_with_mock_data():
+  task = tasks.get_task("mnist")
+  with tfds.testing.mock_data(num_examples=40, policy=tfds.testing.MockPolicy.USE_CODE):
+    source = pipeline.load_source(task, "train", "/nonexistent", source="catalog")
+    batch = next(pipeline.SequenceLoader(task, source, global_batch_size=8))
+  assert batch.tokens.shape == (8, 784, 1) and batch.labels.max() < 10
+
+
+def test_bad_inputs(tmp_path, mnist_dir):
+  with pytest.raises(ValueError, match="known: .*mnist"):
+    tasks.get_task("mnistt")
+  with pytest.raises(FileNotFoundError, match="python -m rnn_aux.data.prepare --dataset mnist"):
+    pipeline.load_source(tasks.get_task("mnist"), "train", str(tmp_path))
+  with pytest.raises(FileNotFoundError, match="--manual_dir"):
+    builders.prepare("cifar10", str(tmp_path / "x"), str(tmp_path))
+  with pytest.raises(ValueError, match="does not divide"):
+    _loader("mnist", mnist_dir, global_batch_size=10, process_count=4)
+  with pytest.raises(ValueError, match="fewer than one batch"):
+    _loader("mnist", mnist_dir, split="test", global_batch_size=20000)
+  with pytest.raises(ValueError, match="unknown split"):
+    pipeline.load_source(tasks.get_task("mnist"), "validation", mnist_dir)
+  # a truncated data file is an error that names the fix, not a hang
+  bad = tmp_path / "bad"
+  import shutil
+  shutil.copytree(mnist_dir, bad)
+  path = bad / "mnist_offline" / "1.0.0" / "mnist_offline-test.array_record-00000-of-00001"
+  path.write_bytes(path.read_bytes()[:1000])
+  with pytest.raises(Exception):
+    _loader("mnist", str(bad), split="test", global_batch_size=10)

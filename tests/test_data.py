@@ -10,13 +10,6 @@ import tensorflow_datasets as tfds
 from rnn_aux.data import builders, pipeline, tasks
 
 
-@pytest.fixture(scope="session")
-def mnist_dir(tmp_path_factory):
-  d = str(tmp_path_factory.mktemp("tfds"))
-  builders.prepare("mnist", d)
-  return d
-
-
 def _loader(name, data_dir, **kw):
   task = tasks.get_task(name)
   return pipeline.SequenceLoader(task, pipeline.load_source(task, kw.pop("split", "train"), data_dir),

@@ -1,0 +1,163 @@
+"""GPU speed and memory of the LSTM scan and of whole train steps, against PyTorch cuDNN.
+
+  python benchmarks/gpu_bench.py --out DIR          # all parts, writes DIR/gpu_bench.json + .md
+  python benchmarks/gpu_bench.py --part step --variant rlstm_t300 --T 1024   # one train step
+
+Part "lstm": forward+backward of one LSTM layer (B=128, H=128, input 1, loss on the last step)
+for our ``lstm.scan`` (hoisted input projection, several unrolls, fp32) and ``torch.nn.LSTM``
+(cuDNN) in the same process. Part "step": one full train step (value_and_grad of
+``losses.objective`` + RMSprop) of the MNIST-sized models at several T, each in its own process
+so that the device's peak-memory counter belongs to that step alone.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+
+B, H = 128, 128
+TS = (784, 1024, 4096, 16384)
+VARIANTS = ("lstm_full", "lstm_t300", "rlstm_t300", "rlstm_full")
+
+
+def _median_ms(fn, n=20):
+  fn(); fn()
+  ts = []
+  for _ in range(n):
+    t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
+  return float(np.median(ts) * 1e3)
+
+
+def lstm_part():
+  import jax
+  import jax.numpy as jnp
+  from rnn_aux import lstm
+  rows = []
+  for t in TS:
+    params = lstm.init(jax.random.PRNGKey(0), 1, (H,))
+    w = jax.random.normal(jax.random.PRNGKey(1), (H, 10))
+    x = jax.random.uniform(jax.random.PRNGKey(2), (t, B, 1))
+    y = jax.random.randint(jax.random.PRNGKey(3), (B,), 0, 10)
+    for unroll in (1, 8, 16):
+      def loss(p, w, x, y):
+        carry, _ = lstm.scan(p, lstm.zero_carry(p, B), x, unroll=unroll)
+        logp = jax.nn.log_softmax(carry[-1].h @ w)
+        return -jnp.mean(jnp.take_along_axis(logp, y[:, None], 1))
+      f = jax.jit(jax.value_and_grad(loss, argnums=(0, 1)))
+      ms = _median_ms(lambda: jax.block_until_ready(f(params, w, x, y)))
+      rows.append({"impl": f"rnn_aux lstm.scan unroll={unroll}", "T": t, "ms": ms})
+      print(rows[-1], flush=True)
+  import torch
+  torch.backends.cudnn.benchmark = True
+  for t in TS:
+    net = torch.nn.LSTM(1, H).cuda(); head = torch.nn.Linear(H, 10).cuda()
+    xt = torch.rand(t, B, 1, device="cuda"); yt = torch.randint(0, 10, (B,), device="cuda")
+    def step():
+      out, _ = net(xt)
+      torch.nn.functional.cross_entropy(head(out[-1]), yt).backward()
+      torch.cuda.synchronize()
+    rows.append({"impl": "torch nn.LSTM (cuDNN)", "T": t, "ms": _median_ms(step)})
+    print(rows[-1], flush=True)
+  return rows
+
+
+def step_part(variant, t):
+  import jax
+  import jax.numpy as jnp
+  import optax
+  from rnn_aux import losses, models
+  horizon = None if variant.endswith("full") else 300
+  spec = models.ModelSpec(num_classes=10, horizon=horizon,
+                          aux="reconstruction" if variant.startswith("rlstm") else None,
+                          aux_horizon=horizon, aux_length=600)
+  params = models.init(jax.random.PRNGKey(0), spec)
+  opt = optax.chain(optax.clip_by_global_norm(1.0), optax.rmsprop(1e-3))
+  opt_state = opt.init(params)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (B, t, 1), 0, 256)
+  labels = jax.random.randint(jax.random.PRNGKey(2), (B,), 0, 10)
+
+  def train_step(params, opt_state, tokens, labels, key):
+    (l, _), g = jax.value_and_grad(losses.objective, has_aux=True)(params, spec, tokens, labels, key)
+    u, opt_state = opt.update(g, opt_state, params)
+    return optax.apply_updates(params, u), opt_state, l
+
+  f = jax.jit(train_step)
+  compiled = f.lower(params, opt_state, tokens, labels, jax.random.PRNGKey(3)).compile()
+  temp = compiled.memory_analysis().temp_size_in_bytes
+  keys = iter(jax.random.split(jax.random.PRNGKey(4), 100))
+  ms = _median_ms(lambda: jax.block_until_ready(compiled(params, opt_state, tokens, labels, next(keys))))
+  peak = jax.devices()[0].memory_stats().get("peak_bytes_in_use", -1)
+  return {"variant": variant, "T": t, "ms": ms, "sequences_per_s": B / ms * 1e3,
+          "temp_MiB": temp / 2**20, "peak_MiB": peak / 2**20}
+
+
+def environment():
+  import jax
+  import flax
+  env = {"date": time.strftime("%Y-%m-%d"), "jax": jax.__version__, "flax": flax.__version__,
+         "python": platform.python_version(), "device": jax.devices()[0].device_kind}
+  try:
+    env["nvidia_smi"] = subprocess.run(
+        ["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"],
+        capture_output=True, text=True).stdout.strip()
+    import torch
+    env["torch"] = torch.__version__
+  except Exception as e:  # noqa: BLE001
+    env["error"] = repr(e)
+  return env
+
+
+def main():
+  ap = argparse.ArgumentParser()
+  ap.add_argument("--out", default=".")
+  ap.add_argument("--part", default="all", choices=["all", "lstm", "step"])
+  ap.add_argument("--variant", choices=VARIANTS)
+  ap.add_argument("--T", type=int)
+  a = ap.parse_args()
+  if a.part == "step" and a.variant:
+    print("RESULT " + json.dumps(step_part(a.variant, a.T)), flush=True)
+    return
+  out = {"environment": environment()}
+  print(out, flush=True)
+  if a.part in ("all", "lstm"):
+    out["lstm"] = lstm_part()
+  if a.part in ("all", "step"):
+    out["step"] = []
+    for variant in VARIANTS:
+      for t in TS:
+        r = subprocess.run([sys.executable, __file__, "--part", "step", "--variant", variant,
+                            "--T", str(t)], capture_output=True, text=True)
+        line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
+        row = json.loads(line[0][7:]) if line else {"variant": variant, "T": t,
+                                                    "error": r.stderr[-500:]}
+        out["step"].append(row)
+        print(row, flush=True)
+  os.makedirs(a.out, exist_ok=True)
+  with open(os.path.join(a.out, "gpu_bench.json"), "w") as f:
+    json.dump(out, f, indent=1)
+  md = ["| implementation | " + " | ".join(f"T={t}" for t in TS) + " |", "|---" * (len(TS) + 1) + "|"]
+  for impl in sorted({r["impl"] for r in out.get("lstm", [])}):
+    md.append(f"| {impl} | " + " | ".join(f"{r['ms']:.2f} ms" for t in TS for r in out["lstm"]
+                                           if r["impl"] == impl and r["T"] == t) + " |")
+  md += ["", "| train step | " + " | ".join(f"T={t}" for t in TS) + " |", "|---" * (len(TS) + 1) + "|"]
+  for v in VARIANTS:
+    cells = []
+    for t in TS:
+      r = [r for r in out.get("step", []) if r["variant"] == v and r["T"] == t]
+      cells.append("error" if not r or "error" in r[0] else
+                   f"{r[0]['ms']:.1f} ms, {r[0]['sequences_per_s']:.0f} seq/s, peak {r[0]['peak_MiB']:.0f} MiB, temp {r[0]['temp_MiB']:.0f} MiB")
+    md.append(f"| {v} | " + " | ".join(cells) + " |")
+  with open(os.path.join(a.out, "gpu_bench.md"), "w") as f:
+    f.write("\n".join(md) + "\n")
+  print("\n".join(md))
+
+
+if __name__ == "__main__":
+  main()

@@ -1,0 +1,13 @@
+"""DBpedia: up to 1014 characters, 14 classes.
+
+Run one row of the paper's Table 2 (presets: lstm_full, lstm_t300, rlstm_t300, plstm_t300,
+rlstm_full, plstm_full, transformer; quick and smoke are short CPU runs):
+
+  python experiments/train.py --config experiments/configs/dbpedia.py:rlstm_t300 \
+      --workdir workdirs/dbpedia_rlstm_t300 [--config.data_dir=DIR] [--config.batch_size=256]
+"""
+from experiments.configs import common
+
+
+def get_config(preset: str = "rlstm_t300"):
+  return common.make("dbpedia", preset)

@@ -1,0 +1,33 @@
+"""Train and evaluate one experiment: ``--config`` (file:preset) and ``--workdir``.
+
+  python experiments/train.py --config experiments/configs/mnist.py:rlstm_t300 --workdir W
+
+Any config field can be overridden, e.g. ``--config.model.horizon=100``. Started again with the
+same workdir, a run resumes from its last checkpoint.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from absl import app, flags, logging  # noqa: E402
+from ml_collections import config_flags  # noqa: E402
+
+_CONFIG = config_flags.DEFINE_config_file("config", None, "config file[:preset]", lock_config=True)
+_WORKDIR = flags.DEFINE_string("workdir", None, "directory for checkpoints, logs, results.json")
+flags.mark_flags_as_required(["config", "workdir"])
+
+
+def main(argv):
+  if len(argv) > 1:
+    raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+  logging.set_verbosity(logging.WARNING)  # orbax logs every save at INFO
+  from rnn_aux.train import loop
+  try:
+    loop.train_and_evaluate(_CONFIG.value, os.path.expanduser(_WORKDIR.value))
+  except (ValueError, FileNotFoundError, RuntimeError) as e:
+    sys.exit(f"error: {e}")
+
+
+if __name__ == "__main__":
+  app.run(main)

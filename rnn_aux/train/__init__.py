@@ -1,0 +1,1 @@
+"""Training: train state, the data-parallel step, checkpoints, metrics and the loop."""

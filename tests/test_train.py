@@ -1,0 +1,142 @@
+"""Training end to end on real MNIST: loss falls, exact resume after SIGKILL, SIGTERM, pmap."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from rnn_aux import models
+from rnn_aux.train import checkpoint, step as step_lib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN = [sys.executable, os.path.join(ROOT, "experiments", "train.py")]
+SMOKE = os.path.join(ROOT, "experiments", "configs", "mnist.py") + ":smoke"
+
+
+def _env():
+  env = dict(os.environ)
+  env["XLA_FLAGS"] = ""  # one CPU device in the subprocesses
+  env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+  return env
+
+
+def _args(workdir, mnist_dir, *extra):
+  return TRAIN + ["--config", SMOKE, "--workdir", str(workdir),
+                  f"--config.data_dir={mnist_dir}", "--config.progress_bar=False", *extra]
+
+
+def _final_params(workdir):
+  mgr = checkpoint.Checkpointer(str(workdir), keep=3)
+  step = mgr.latest_step()
+  import orbax.checkpoint as ocp
+  out = mgr._mgr.restore(step, args=ocp.args.Composite(state=ocp.args.StandardRestore()))
+  mgr.close()
+  return step, out["state"]["params"]
+
+
+def test_smoke_trains_and_loss_falls(tmp_path, mnist_dir):
+  wd = tmp_path / "run"
+  r = subprocess.run(_args(wd, mnist_dir, "--config.train_epochs=3"), env=_env(),
+                     capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  assert "test accuracy" in r.stdout
+  res = json.loads((wd / "results.json").read_text())
+  assert res["status"] == "completed" and res["step"] == 60
+  losses = [e["loss"] for e in res["train_log"]]
+  assert np.mean(losses[-3:]) < np.mean(losses[:3]) - 0.3, losses
+  assert os.listdir(wd / "tb")
+  # the same workdir with another config is refused, and nothing is overwritten
+  r = subprocess.run(_args(wd, mnist_dir, "--config.learning_rate=0.5"), env=_env(),
+                     capture_output=True, text=True, timeout=300)
+  assert r.returncode != 0 and "different config" in r.stderr
+  assert json.loads((wd / "results.json").read_text()) == res
+
+
+def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir):
+  extra = ("--config.train_epochs=2", "--config.checkpoint_every_steps=5")
+  straight = tmp_path / "straight"
+  r = subprocess.run(_args(straight, mnist_dir, *extra), env=_env(), capture_output=True,
+                     text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  killed = tmp_path / "killed"
+  proc = subprocess.Popen(_args(killed, mnist_dir, *extra), env=_env(),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+  ckpts = killed / "checkpoints"
+  deadline = time.time() + 300
+  while time.time() < deadline and not (ckpts.exists() and "15" in os.listdir(ckpts)):
+    time.sleep(0.05)
+  proc.send_signal(signal.SIGKILL)
+  proc.wait()
+  r = subprocess.run(_args(killed, mnist_dir, *extra), env=_env(), capture_output=True,
+                     text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  assert "resumed from step" in r.stdout
+  s1, p1 = _final_params(straight)
+  s2, p2 = _final_params(killed)
+  assert s1 == s2 == 40
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-6), p1, p2)
+
+
+def test_sigterm_saves_a_restorable_checkpoint(tmp_path, mnist_dir):
+  wd = tmp_path / "term"
+  proc = subprocess.Popen(_args(wd, mnist_dir, "--config.train_epochs=50",
+                                "--config.checkpoint_every_steps=1000"),
+                          env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+  deadline = time.time() + 300
+  while time.time() < deadline and not (wd / "tb").exists():
+    time.sleep(0.05)
+  time.sleep(3.0)
+  proc.send_signal(signal.SIGTERM)
+  out, err = proc.communicate(timeout=300)
+  assert proc.returncode == 0, err[-2000:]
+  res = json.loads((wd / "results.json").read_text())
+  assert res["status"] == "preempted"
+  step, params = _final_params(wd)
+  assert step == res["step"] > 0 and jax.tree.leaves(params)
+
+
+def test_pmap_8_devices_equals_1_device():
+  assert jax.local_device_count() == 8
+  spec = models.ModelSpec(num_classes=10, vocab_size=256, embed_dim=8, hidden_sizes=(8,),
+                          head_sizes=(8,), horizon=10, chunk=16, unroll=2)
+  model = step_lib.lstm_model(spec)
+  opt = step_lib.make_optimizer("rmsprop", 1e-3, 1.0)
+  state = step_lib.init_state(model, opt, seed=0)
+  rng = np.random.default_rng(0)
+  tokens = rng.integers(0, 256, (16, 40, 1)).astype(np.int32)
+  valid = np.ones((16, 40), bool)
+  labels = rng.integers(0, 10, 16).astype(np.int32)
+  results = []
+  for n in (1, 8):
+    p_train, _ = step_lib.pmapped(model, opt)
+    rep = jax.tree.map(lambda x: np.broadcast_to(np.asarray(x), (n,) + np.shape(x)).copy(), state)
+    shard = lambda x: x.reshape((n, 16 // n) + x.shape[1:])
+    if n == 1:
+      p_train = jax.pmap(lambda s, t, v, l, sw, aw: step_lib.train_step(
+          s, t, v, l, sw, aw, model=model, optimizer=opt), axis_name=step_lib.AXIS,
+          in_axes=(0, 0, 0, 0, None, None), devices=jax.local_devices()[:1])
+    new, m = p_train(rep, shard(tokens), shard(valid), shard(labels), jnp.float32(1), jnp.float32(1))
+    results.append((jax.tree.map(lambda x: np.asarray(x[0]), new.params), float(m["loss"][0])))
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-6), results[0][0], results[1][0])
+  assert abs(results[0][1] - results[1][1]) < 1e-5
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--config", SMOKE.replace("smoke", "smokey")], "unknown preset"),
+    (["--config", SMOKE, "--config.model.horizon=0"], "horizon must be a positive"),
+    (["--config", SMOKE, "--config.task=mnistt"], "known:"),
+    (["--config", SMOKE, "--config.batch_size=oops"], "batch_size"),
+])
+def test_bad_flags_give_one_line_errors(tmp_path, mnist_dir, args, message):
+  r = subprocess.run(TRAIN + args + ["--workdir", str(tmp_path / "w"),
+                                     f"--config.data_dir={mnist_dir}"],
+                     env=_env(), capture_output=True, text=True, timeout=300)
+  assert r.returncode != 0
+  assert message in r.stderr, r.stderr[-3000:]
+  assert "Traceback" not in r.stderr, r.stderr[-3000:]

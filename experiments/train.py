@@ -29,5 +29,17 @@ def main(argv):
     sys.exit(f"error: {e}")
 
 
+def parse_flags(argv):
+  """absl's parser, but a bad flag or config is one line naming the problem, not a traceback."""
+  try:
+    return flags.FLAGS(argv)
+  except flags.Error as e:
+    lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+    errors = [l for l in lines if "Error: " in l and not l.startswith("File ")]
+    line = errors[-1] if errors else lines[0]
+    sys.exit(f"error: {line.split('Error: ', 1)[-1] if errors else line} "
+             "(see --helpshort and the config file's docstring)")
+
+
 if __name__ == "__main__":
-  app.run(main)
+  app.run(main, flags_parser=parse_flags)

@@ -15,7 +15,8 @@ import numpy as np
 import orbax.checkpoint as ocp
 
 # Fields that may change when resuming (they do not change what is computed).
-RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar")
+RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
+                    "data_dir")
 
 
 class ConfigMismatchError(ValueError):
@@ -25,6 +26,7 @@ class ConfigMismatchError(ValueError):
 def guard_config(workdir: str, config_dict: dict) -> None:
   """Write ``config.json`` into a new workdir, or check that it matches an existing one."""
   path = os.path.join(workdir, "config.json")
+  config_dict = json.loads(json.dumps(config_dict, default=str))  # tuples -> lists, as saved
   current = {k: v for k, v in config_dict.items() if k not in RESUMABLE_FIELDS}
   if os.path.exists(path):
     with open(path) as f:

@@ -76,7 +76,7 @@ def train_step(state: TrainState, tokens, valid, labels, sup_w, aux_w, *, model:
       state.params, tokens, valid, labels, key, sup_w, aux_w)
   grads = jax.lax.pmean(grads, AXIS)
   metrics = jax.lax.pmean(metrics, AXIS)
-  metrics["grad_norm"] = optax.global_norm(grads)
+  metrics["grad_norm"] = optax.tree.norm(grads)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
   params = optax.apply_updates(state.params, updates)
   return TrainState(state.step + 1, params, opt_state, state.rng), metrics

@@ -1,0 +1,37 @@
+"""Train loss and test accuracy curves of one or more workdirs to a PNG.
+
+  python experiments/plot.py --out curves.png workdirs/mnist_rlstm_t300 workdirs/mnist_lstm_t300
+"""
+import argparse
+import json
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def main():
+  ap = argparse.ArgumentParser()
+  ap.add_argument("--out", required=True)
+  ap.add_argument("workdirs", nargs="+")
+  a = ap.parse_args()
+  fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+  for wd in a.workdirs:
+    path = os.path.join(wd, "results.json")
+    if not os.path.exists(path):
+      raise SystemExit(f"error: {path} does not exist; train first (experiments/train.py)")
+    res = json.load(open(path))
+    label = os.path.basename(os.path.normpath(wd))
+    log = res.get("train_log", [])
+    ax_loss.plot([e["step"] for e in log], [e["loss"] for e in log], label=label)
+    hist = res.get("history", [])
+    ax_acc.plot([h["epoch"] for h in hist], [h["accuracy"] for h in hist], marker="o", label=label)
+  ax_loss.set(xlabel="step", ylabel="train loss"); ax_acc.set(xlabel="epoch", ylabel="test accuracy")
+  ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)
+  print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+  main()

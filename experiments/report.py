@@ -1,0 +1,49 @@
+"""Our results beside the paper's Table 2 (markdown).
+
+  python experiments/report.py workdirs/mnist_rlstm_t300 workdirs/pmnist_lstm_t300 ...
+
+A workdir's row comes from its config.json (task, model, horizons) and results.json.
+"""
+import json
+import os
+import sys
+
+PAPER = {  # Table 2, test accuracy %: (MNIST, pMNIST, CIFAR-10)
+    "lstm_full": (98.3, 89.4, 58.8), "lstm_t300": (11.3, 88.8, 49.0),
+    "rlstm_t300": (96.4, 92.8, 65.9), "plstm_t300": (95.4, 92.5, 64.7),
+    "rlstm_full": (98.4, 95.2, 72.2), "plstm_full": (98.0, 92.8, 67.6),
+    "transformer": (98.9, 97.9, 62.2),
+}
+COLUMNS = {"mnist": 0, "pmnist": 1, "cifar10": 2, "cifar10_jpeg_lossy": 2}
+
+
+def row_name(config: dict) -> str:
+  m = config["model"]
+  if m["name"] == "transformer":
+    return "transformer"
+  prefix = {None: "lstm", "reconstruction": "rlstm", "prediction": "plstm"}[m["aux"]]
+  return f"{prefix}_{'full' if m['horizon'] is None else 't' + str(m['horizon'])}"
+
+
+def main(workdirs):
+  rows = []
+  for wd in workdirs:
+    with open(os.path.join(wd, "config.json")) as f:
+      config = json.load(f)
+    path = os.path.join(wd, "results.json")
+    results = json.load(open(path)) if os.path.exists(path) else {}
+    name, task = row_name(config), config["task"]
+    paper = PAPER.get(name, (None,) * 3)[COLUMNS[task]] if task in COLUMNS else None
+    acc = results.get("final_test_accuracy")
+    rows.append(f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
+                f"{'-' if acc is None else f'{100 * acc:.1f}'} | {'-' if paper is None else paper} | "
+                f"{results.get('epochs', 0):.1f} | {results.get('status', 'not run')} |")
+  print("| model | task | ours (test %) | paper (test %) | epochs | status |")
+  print("|---|---|---|---|---|---|")
+  print("\n".join(rows))
+
+
+if __name__ == "__main__":
+  if len(sys.argv) < 2:
+    sys.exit("usage: python experiments/report.py WORKDIR [WORKDIR ...]")
+  main(sys.argv[1:])

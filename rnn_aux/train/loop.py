@@ -133,11 +133,14 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   state = step_lib.init_state(model, optimizer, config.seed)
   n_params = feedforward.count_params(state.params)
   ckpt = checkpoint.Checkpointer(workdir, config.keep_checkpoints)
-  history = []
+  history, train_log = [], []  # test evaluations; logged training losses
+  wall_before = 0.0  # training wall time of earlier sessions of this run
   if ckpt.latest_step() is not None:
     state, data = ckpt.restore(state)
     train_data.set_state(data["loader"])
     history = data.get("history", [])
+    train_log.extend(data.get("train_log", []))
+    wall_before = float(data.get("wall_time_s", 0.0))
     print(f"resumed from step {int(state.step)} in {workdir}", flush=True)
   else:
     print(f"{config.model.name} model, {n_params:,} parameters; {total_steps} steps "
@@ -153,7 +156,9 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
 
   def save(step, good=True):
     host_state = jax.tree.map(lambda x: x[0], rstate)
-    ckpt.save(step, host_state, {"loader": train_data.get_state(), "history": history})
+    ckpt.save(step, host_state, {"loader": train_data.get_state(), "history": history,
+                                 "train_log": train_log,
+                                 "wall_time_s": wall_before + time.perf_counter() - t_start})
 
   step = int(state.step)
   bar = _progress(total_steps, step, config.progress_bar)
@@ -161,7 +166,6 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   t_start = time.perf_counter()
   status = "completed"
   last_metrics = None
-  train_log = []  # this session's logged training losses
   try:
     while step < total_steps:
       sup_w = 0.0 if step < pretrain_steps else 1.0
@@ -220,7 +224,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
 
   results = {"status": status, "task": task.name, "task_note": task.note, "step": step,
              "total_steps": total_steps, "epochs": step / spe, "parameters": n_params,
-             "history": history, "train_log": train_log, "wall_time_s": time.perf_counter() - t_start,
+             "history": history, "train_log": train_log, "wall_time_s": wall_before + time.perf_counter() - t_start,
              "devices": n_total, "device_kind": jax.devices()[0].device_kind,
              "final_test_accuracy": history[-1]["accuracy"] if history else None}
   if jax.process_index() == 0:

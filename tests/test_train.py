@@ -140,3 +140,25 @@ def test_bad_flags_give_one_line_errors(tmp_path, mnist_dir, args, message):
   assert r.returncode != 0
   assert message in r.stderr, r.stderr[-3000:]
   assert "Traceback" not in r.stderr, r.stderr[-3000:]
+
+
+def test_two_process_jax_distributed_on_localhost(tmp_path, mnist_dir):
+  """Two CPU processes, one device each, joined by jax.distributed (gloo collectives)."""
+  import socket
+  with socket.socket() as s:
+    s.bind(("localhost", 0))
+    port = s.getsockname()[1]
+  wd = tmp_path / "dist"
+  procs = []
+  for i in range(2):
+    env = _env()
+    env.update(JAX_PLATFORMS="cpu", JAX_COORDINATOR_ADDRESS=f"localhost:{port}",
+               JAX_NUM_PROCESSES="2", JAX_PROCESS_ID=str(i))
+    procs.append(subprocess.Popen(_args(wd, mnist_dir), env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, cwd=str(tmp_path)))
+  outs = [p.communicate(timeout=600) for p in procs]
+  for p, (out, err) in zip(procs, outs):
+    assert p.returncode == 0, err[-3000:]
+  res = json.loads((wd / "results.json").read_text())
+  assert res["devices"] == 2 and res["status"] == "completed"
+  assert res["history"][-1]["examples"] == 200  # each test example counted once over 2 hosts

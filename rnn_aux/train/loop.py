@@ -44,6 +44,24 @@ class _Subset:
     return pipeline._get_rows(self._source, keys)
 
 
+def initialize_distributed(requested: bool) -> None:
+  """``jax.distributed.initialize()`` when asked (flag) or when ``JAX_COORDINATOR_ADDRESS`` is set.
+
+  On TPU pods and SLURM clusters JAX finds the rest itself; elsewhere (several GPU hosts,
+  localhost CPU processes) set ``JAX_COORDINATOR_ADDRESS``, ``JAX_NUM_PROCESSES`` and
+  ``JAX_PROCESS_ID``.
+  """
+  if not (requested or os.environ.get("JAX_COORDINATOR_ADDRESS")) or jax.distributed.is_initialized():
+    return
+  kwargs = {}
+  if os.environ.get("JAX_NUM_PROCESSES"):
+    kwargs = {"num_processes": int(os.environ["JAX_NUM_PROCESSES"]),
+              "process_id": int(os.environ.get("JAX_PROCESS_ID", "0"))}
+  if os.environ.get("JAX_PLATFORMS", "") == "cpu":
+    jax.config.update("jax_cpu_collectives_implementation", "gloo")
+  jax.distributed.initialize(**kwargs)
+
+
 def build_model(config: ml_collections.ConfigDict, task: tasks.Task) -> step_lib.Model:
   m = config.model
   if m.name == "lstm":
@@ -77,11 +95,7 @@ def evaluate(p_eval, params, loader: pipeline.SequenceLoader, n_dev: int) -> dic
     out = jax.device_get(p_eval(params, *_shard(batch, n_dev)))
     for k in totals:
       totals[k] += float(out[k][0])
-  # Multi-host: each host evaluated its own slice; psum only spans local devices.
-  if jax.process_count() > 1:
-    from jax.experimental import multihost_utils
-    summed = multihost_utils.process_allgather(np.array([totals[k] for k in totals]))
-    totals = dict(zip(totals, np.asarray(summed).sum(0)))
+  # pmap collectives span every device of every process: the psum above is already global.
   n = max(totals["count"], 1.0)
   return {"accuracy": totals["correct"] / n, "loss": totals["loss_sum"] / n,
           "examples": int(totals["count"])}
@@ -96,9 +110,7 @@ def _progress(total, initial, enabled):
 
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   """Train per ``config`` in ``workdir`` (resuming if it holds checkpoints); returns the results."""
-  if config.get("distributed", False) or os.environ.get("JAX_COORDINATOR_ADDRESS"):
-    if not jax.distributed.is_initialized():
-      jax.distributed.initialize()
+  initialize_distributed(config.get("distributed", False))
   task = tasks.get_task(config.task)
   checkpoint.guard_config(workdir, config.to_dict())
   model = build_model(config, task)

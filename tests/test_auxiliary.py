@@ -147,6 +147,14 @@ def test_transformer_size_is_comparable_to_rlstm():
   out = transformer.logits(transformer.init(jax.random.PRNGKey(0), dataclasses.replace(tspec, num_layers=1)),
                            dataclasses.replace(tspec, num_layers=1), jnp.zeros((2, 16, 1), jnp.int32))
   assert out.shape == (2, 10)
+  small = dataclasses.replace(tspec, num_layers=2, model_dim=16, mlp_dim=32, num_heads=2)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (2, 16, 1), 0, 256)
+  grads = []
+  for remat in (True, False):
+    spec_r = dataclasses.replace(small, remat=remat)
+    p = transformer.init(jax.random.PRNGKey(0), spec_r)
+    grads.append(jax.grad(lambda p: jnp.sum(transformer.logits(p, spec_r, tokens, train=True)))(p))
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-5), *grads)
 
 
 def test_model_spec_rejects_bad_values():

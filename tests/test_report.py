@@ -1,0 +1,41 @@
+"""experiments/report.py and plot.py on workdirs shaped like the training loop's."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from experiments import report  # noqa: E402
+from experiments.configs import common  # noqa: E402
+
+
+def _workdir(tmp_path, name, task, preset, accuracy):
+  wd = tmp_path / name
+  wd.mkdir()
+  (wd / "config.json").write_text(json.dumps(common.make(task, preset).to_dict()))
+  (wd / "results.json").write_text(json.dumps({
+      "status": "completed", "epochs": 2.0, "final_test_accuracy": accuracy,
+      "history": [{"epoch": 1.0, "accuracy": accuracy / 2}, {"epoch": 2.0, "accuracy": accuracy}],
+      "train_log": [{"step": 10, "loss": 2.3}, {"step": 20, "loss": 1.9}]}))
+  return str(wd)
+
+
+def test_report_and_plot(tmp_path, capsys):
+  a = _workdir(tmp_path, "a", "mnist", "rlstm_t300", 0.9)
+  b = _workdir(tmp_path, "b", "pmnist", "lstm_full", 0.5)
+  c = _workdir(tmp_path, "c", "cifar10_jpeg_lossy", "transformer", 0.3)
+  report.main([a, b, c])
+  out = capsys.readouterr().out
+  assert "| rlstm_t300 | mnist | 90.0 | 96.4 |" in out
+  assert "| lstm_full | pmnist | 50.0 | 89.4 |" in out
+  assert "| transformer | cifar10_jpeg_lossy (JPEG-lossy) | 30.0 | 62.2 |" in out
+  png = tmp_path / "curves.png"
+  r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",
+                      str(png), a, b], capture_output=True, text=True, timeout=120)
+  assert r.returncode == 0, r.stderr
+  assert png.stat().st_size > 1000
+  r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",
+                      str(png), str(tmp_path / "missing")], capture_output=True, text=True)
+  assert r.returncode != 0 and "train first" in r.stderr

@@ -38,10 +38,8 @@ def main():
   base = None
   for n in range(1, jax.local_device_count() + 1):
     devices = jax.local_devices()[:n]
-    p_train = jax.pmap(lambda s, t, v, l, sw, aw: step_lib.train_step(
-        s, t, v, l, sw, aw, model=model, optimizer=opt), axis_name=step_lib.AXIS,
-        in_axes=(0, 0, 0, 0, None, None), devices=devices, donate_argnums=(0,))
-    rep = jax.tree.map(lambda x: np.broadcast_to(np.asarray(x), (n,) + np.shape(x)).copy(), state)
+    p_train, _ = step_lib.pmapped(model, opt, devices=devices)
+    rep = step_lib.replicate(state, n)
     b = a.per_device_batch
     tokens = rng.integers(0, 256, (n, b, 784, 1)).astype(np.int32)
     valid = np.ones((n, b, 784), bool)

@@ -114,13 +114,9 @@ def test_pmap_8_devices_equals_1_device():
   labels = rng.integers(0, 10, 16).astype(np.int32)
   results = []
   for n in (1, 8):
-    p_train, _ = step_lib.pmapped(model, opt)
-    rep = jax.tree.map(lambda x: np.broadcast_to(np.asarray(x), (n,) + np.shape(x)).copy(), state)
+    p_train, _ = step_lib.pmapped(model, opt, devices=jax.local_devices()[:n])
+    rep = step_lib.replicate(state, n)
     shard = lambda x: x.reshape((n, 16 // n) + x.shape[1:])
-    if n == 1:
-      p_train = jax.pmap(lambda s, t, v, l, sw, aw: step_lib.train_step(
-          s, t, v, l, sw, aw, model=model, optimizer=opt), axis_name=step_lib.AXIS,
-          in_axes=(0, 0, 0, 0, None, None), devices=jax.local_devices()[:1])
     new, m = p_train(rep, shard(tokens), shard(valid), shard(labels), jnp.float32(1), jnp.float32(1))
     results.append((jax.tree.map(lambda x: np.asarray(x[0]), new.params), float(m["loss"][0])))
   jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-6), results[0][0], results[1][0])

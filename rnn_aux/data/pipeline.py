@@ -77,6 +77,22 @@ def get_rows(source, keys):
     return [source[k] for k in keys]
 
 
+class FirstExamples:
+  """The first ``n`` examples of a data source (quick runs on a subset)."""
+
+  def __init__(self, source, n: int):
+    self._source, self._n = source, min(n, len(source))
+
+  def __len__(self):
+    return self._n
+
+  def __getitem__(self, i):
+    return self._source[i]
+
+  def __getitems__(self, keys):
+    return get_rows(self._source, keys)
+
+
 class SequenceLoader:
   """Iterator of :class:`Batch` for one host; see the module docstring for the order."""
 

@@ -27,22 +27,6 @@ class NonFiniteLossError(RuntimeError):
   pass
 
 
-class _Subset:
-  """The first ``n`` examples of a data source (for quick runs)."""
-
-  def __init__(self, source, n):
-    self._source, self._n = source, min(n, len(source))
-
-  def __len__(self):
-    return self._n
-
-  def __getitem__(self, i):
-    return self._source[i]
-
-  def __getitems__(self, keys):
-    return pipeline.get_rows(self._source, keys)
-
-
 def initialize_distributed(requested: bool) -> bool:
   """``jax.distributed.initialize()`` when asked (flag) or when ``JAX_COORDINATOR_ADDRESS`` is set.
 
@@ -139,9 +123,9 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
   train_src = pipeline.load_source(task, "train", config.data_dir, config.data_source)
   test_src = pipeline.load_source(task, "test", config.data_dir, config.data_source)
   if config.get("train_examples"):
-    train_src = _Subset(train_src, config.train_examples)
+    train_src = pipeline.FirstExamples(train_src, config.train_examples)
   if config.get("eval_examples"):
-    test_src = _Subset(test_src, config.eval_examples)
+    test_src = pipeline.FirstExamples(test_src, config.eval_examples)
   host = dict(process_index=jax.process_index(), process_count=jax.process_count())
   train_data = pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
                                        seed=config.seed, **host)
@@ -174,9 +158,7 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
           f"({spe} per epoch, {pretrain_steps} auxiliary-only)", flush=True)
 
   p_train, p_eval = step_lib.pmapped(model, optimizer)
-  # Replicate over local devices: a leading device axis, as pmap takes it.
-  rstate = jax.tree.map(lambda x: np.broadcast_to(np.asarray(x), (n_dev,) + np.shape(x)).copy(),
-                        jax.device_get(state))
+  rstate = step_lib.replicate(state, n_dev)
   writer = metrics.MetricWriter(workdir, enabled=jax.process_index() == 0)
   stop = {"signal": None}
   previous = signal.signal(signal.SIGTERM, lambda s, f: stop.update(signal=s))

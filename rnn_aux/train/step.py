@@ -10,6 +10,7 @@ from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from rnn_aux import losses, models, transformer
@@ -92,10 +93,18 @@ def eval_step(params, tokens, valid, labels, weight, *, model: Model):
                        "loss_sum": jnp.sum(nll * weight)}, AXIS)
 
 
-def pmapped(model: Model, optimizer: optax.GradientTransformation):
-  """``(p_train_step, p_eval_step)`` over all local devices."""
+def pmapped(model: Model, optimizer: optax.GradientTransformation, devices=None):
+  """``(p_train_step, p_eval_step)`` over ``devices`` (default: all local devices)."""
   p_train = jax.pmap(lambda s, t, v, l, sw, aw: train_step(s, t, v, l, sw, aw, model=model,
                                                            optimizer=optimizer),
-                     axis_name=AXIS, in_axes=(0, 0, 0, 0, None, None), donate_argnums=(0,))
-  p_eval = jax.pmap(lambda p, t, v, l, w: eval_step(p, t, v, l, w, model=model), axis_name=AXIS)
+                     axis_name=AXIS, in_axes=(0, 0, 0, 0, None, None), donate_argnums=(0,),
+                     devices=devices)
+  p_eval = jax.pmap(lambda p, t, v, l, w: eval_step(p, t, v, l, w, model=model), axis_name=AXIS,
+                    devices=devices)
   return p_train, p_eval
+
+
+def replicate(tree, n_devices: int):
+  """Host copies of ``tree`` with a leading device axis of ``n_devices``, as pmap takes them."""
+  return jax.tree.map(lambda x: np.broadcast_to(np.asarray(x), (n_devices,) + np.shape(x)).copy(),
+                      jax.device_get(tree))

@@ -35,40 +35,76 @@ def _median_ms(fn, n=20):
   return float(np.median(ts) * 1e3)
 
 
-def lstm_part():
+def _lstm_loss(impl, h, unroll=16, **kernel):
+  """Loss on the last step of one LSTM layer of ``h`` units run by ``impl``."""
+  import jax
+  import jax.numpy as jnp
+  from rnn_aux import lstm, lstm_fused
+
+  def loss(p, w, x, y):
+    if impl == "scan":
+      carry, _ = lstm.scan(p, lstm.zero_carry(p, B), x, unroll=unroll)
+      last = carry[-1].h
+    else:
+      zero = jnp.zeros((B, h))
+      hs, _ = lstm_fused.layer(p[0]["w_h"], lstm.project_inputs(p, x), zero, zero, **kernel)
+      last = hs[-1]
+    logp = jax.nn.log_softmax(last @ w)
+    return -jnp.mean(jnp.take_along_axis(logp, y[:, None], 1))
+  return loss
+
+
+def lstm_part(shapes):
+  """Forward+backward of one layer: our scan and fused kernel vs torch cuDNN, same process."""
   import jax
   import jax.numpy as jnp
   from rnn_aux import lstm
+  impls = [("rnn_aux lstm.scan unroll=16", "scan", {})]
+  impls += [("rnn_aux fused kernel (default: fp16 fwd, bf16 bwd, approx tanh)", "fused", {}),
+            ("rnn_aux fused kernel, fp16 fwd+bwd, approx tanh", "fused",
+             {"backward_dtype": "float16"}),
+            ("rnn_aux fused kernel, bf16 fwd+bwd, exact tanh", "fused",
+             {"forward_dtype": "bfloat16", "approx_math": False})]
   rows = []
-  for t in TS:
-    params = lstm.init(jax.random.PRNGKey(0), 1, (H,))
-    w = jax.random.normal(jax.random.PRNGKey(1), (H, 10))
+  for h, t in shapes:
+    params = lstm.init(jax.random.PRNGKey(0), 1, (h,))
+    w = jax.random.normal(jax.random.PRNGKey(1), (h, 10))
     x = jax.random.uniform(jax.random.PRNGKey(2), (t, B, 1))
     y = jax.random.randint(jax.random.PRNGKey(3), (B,), 0, 10)
-    for unroll in (1, 8, 16):
-      def loss(p, w, x, y):
-        carry, _ = lstm.scan(p, lstm.zero_carry(p, B), x, unroll=unroll)
-        logp = jax.nn.log_softmax(carry[-1].h @ w)
-        return -jnp.mean(jnp.take_along_axis(logp, y[:, None], 1))
-      f = jax.jit(jax.value_and_grad(loss, argnums=(0, 1)))
-      ms = _median_ms(lambda: jax.block_until_ready(f(params, w, x, y)))
-      rows.append({"impl": f"rnn_aux lstm.scan unroll={unroll}", "T": t, "ms": ms})
+    ref = None
+    for name, impl, kernel in impls:
+      f = jax.jit(jax.value_and_grad(_lstm_loss(impl, h, **kernel), argnums=(0, 1)))
+      try:
+        out = jax.block_until_ready(f(params, w, x, y))
+      except Exception as e:  # noqa: BLE001  (a kernel configuration the compiler rejects)
+        rows.append({"impl": name, "H": h, "T": t, "error": repr(e)[:400]})
+        print(rows[-1], flush=True)
+        continue
+      row = {"impl": name, "H": h, "T": t,
+             "ms": _median_ms(lambda: jax.block_until_ready(f(params, w, x, y)))}
+      if ref is None:
+        ref = out
+      else:  # agreement with the scan: largest gradient difference relative to its largest entry
+        row["max_rel_grad_diff"] = max(
+            float(jnp.max(jnp.abs(a - b)) / (jnp.max(jnp.abs(a)) + 1e-30))
+            for a, b in zip(jax.tree.leaves(ref), jax.tree.leaves(out)))
+      rows.append(row)
       print(rows[-1], flush=True)
   import torch
   torch.backends.cudnn.benchmark = True
-  for t in TS:
-    net = torch.nn.LSTM(1, H).cuda(); head = torch.nn.Linear(H, 10).cuda()
+  for h, t in shapes:
+    net = torch.nn.LSTM(1, h).cuda(); head = torch.nn.Linear(h, 10).cuda()
     xt = torch.rand(t, B, 1, device="cuda"); yt = torch.randint(0, 10, (B,), device="cuda")
     def step():
       out, _ = net(xt)
       torch.nn.functional.cross_entropy(head(out[-1]), yt).backward()
       torch.cuda.synchronize()
-    rows.append({"impl": "torch nn.LSTM (cuDNN)", "T": t, "ms": _median_ms(step)})
+    rows.append({"impl": "torch nn.LSTM (cuDNN)", "H": h, "T": t, "ms": _median_ms(step)})
     print(rows[-1], flush=True)
   return rows
 
 
-def step_part(variant, t):
+def step_part(variant, t, recurrence):
   import jax
   import jax.numpy as jnp
   import optax
@@ -76,7 +112,7 @@ def step_part(variant, t):
   horizon = None if variant.endswith("full") else 300
   spec = models.ModelSpec(num_classes=10, horizon=horizon,
                           aux="reconstruction" if variant.startswith("rlstm") else None,
-                          aux_horizon=horizon, aux_length=600)
+                          aux_horizon=horizon, aux_length=600, recurrence=recurrence)
   params = models.init(jax.random.PRNGKey(0), spec)
   opt = optax.chain(optax.clip_by_global_norm(1.0), optax.rmsprop(1e-3))
   opt_state = opt.init(params)
@@ -94,7 +130,7 @@ def step_part(variant, t):
   keys = iter(jax.random.split(jax.random.PRNGKey(4), 100))
   ms = _median_ms(lambda: jax.block_until_ready(compiled(params, opt_state, tokens, labels, next(keys))))
   peak = jax.devices()[0].memory_stats().get("peak_bytes_in_use", -1)
-  return {"variant": variant, "T": t, "ms": ms, "sequences_per_s": B / ms * 1e3,
+  return {"variant": variant, "recurrence": recurrence, "T": t, "ms": ms, "sequences_per_s": B / ms * 1e3,
           "temp_MiB": temp / 2**20, "peak_MiB": peak / 2**20}
 
 
@@ -120,40 +156,55 @@ def main():
   ap.add_argument("--part", default="all", choices=["all", "lstm", "step"])
   ap.add_argument("--variant", choices=VARIANTS)
   ap.add_argument("--T", type=int)
+  ap.add_argument("--recurrence", default="scan", choices=["scan", "fused"])
+  ap.add_argument("--lstm_shapes", default="",
+                  help="HxT,HxT,... for the lstm part (default: H=128 at every T, H=256 at 784)")
   a = ap.parse_args()
   if a.part == "step" and a.variant:
-    print("RESULT " + json.dumps(step_part(a.variant, a.T)), flush=True)
+    print("RESULT " + json.dumps(step_part(a.variant, a.T, a.recurrence)), flush=True)
     return
   out = {"environment": environment()}
   print(out, flush=True)
   if a.part in ("all", "lstm"):
-    out["lstm"] = lstm_part()
+    shapes = ([tuple(int(v) for v in s.split("x")) for s in a.lstm_shapes.split(",")]
+              if a.lstm_shapes else [(H, t) for t in TS] + [(2 * H, TS[0])])
+    out["lstm"] = lstm_part(shapes)
   if a.part in ("all", "step"):
     out["step"] = []
     for variant in VARIANTS:
       for t in TS:
-        r = subprocess.run([sys.executable, __file__, "--part", "step", "--variant", variant,
-                            "--T", str(t)], capture_output=True, text=True)
-        line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
-        row = json.loads(line[0][7:]) if line else {"variant": variant, "T": t,
-                                                    "error": r.stderr[-500:]}
-        out["step"].append(row)
-        print(row, flush=True)
+        for recurrence in ("scan", "fused"):  # pairs first, so a cut-short run still compares
+          r = subprocess.run([sys.executable, __file__, "--part", "step", "--variant", variant,
+                              "--T", str(t), "--recurrence", recurrence],
+                             capture_output=True, text=True)
+          line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
+          row = json.loads(line[0][7:]) if line else {
+              "variant": variant, "recurrence": recurrence, "T": t, "error": r.stderr[-500:]}
+          out["step"].append(row)
+          print(row, flush=True)
   os.makedirs(a.out, exist_ok=True)
   with open(os.path.join(a.out, "gpu_bench.json"), "w") as f:
     json.dump(out, f, indent=1)
-  md = ["| implementation | " + " | ".join(f"T={t}" for t in TS) + " |", "|---" * (len(TS) + 1) + "|"]
+  cols = sorted({(r["H"], r["T"]) for r in out.get("lstm", [])})
+  md = ["| implementation | " + " | ".join(f"H={h} T={t}" for h, t in cols) + " |",
+        "|---" * (len(cols) + 1) + "|"]
   for impl in sorted({r["impl"] for r in out.get("lstm", [])}):
-    md.append(f"| {impl} | " + " | ".join(f"{r['ms']:.2f} ms" for t in TS for r in out["lstm"]
-                                           if r["impl"] == impl and r["T"] == t) + " |")
-  md += ["", "| train step | " + " | ".join(f"T={t}" for t in TS) + " |", "|---" * (len(TS) + 1) + "|"]
-  for v in VARIANTS:
     cells = []
-    for t in TS:
-      r = [r for r in out.get("step", []) if r["variant"] == v and r["T"] == t]
-      cells.append("error" if not r or "error" in r[0] else
-                   f"{r[0]['ms']:.1f} ms, {r[0]['sequences_per_s']:.0f} seq/s, peak {r[0]['peak_MiB']:.0f} MiB, temp {r[0]['temp_MiB']:.0f} MiB")
-    md.append(f"| {v} | " + " | ".join(cells) + " |")
+    for h, t in cols:
+      r = [r for r in out["lstm"] if r["impl"] == impl and (r["H"], r["T"]) == (h, t)]
+      cells.append("-" if not r else "error" if "error" in r[0] else f"{r[0]['ms']:.2f} ms")
+    md.append(f"| {impl} | " + " | ".join(cells) + " |")
+  md += ["", "| train step | " + " | ".join(f"T={t}" for t in TS) + " |", "|---" * (len(TS) + 1) + "|"]
+  for recurrence in ("scan", "fused"):
+    for v in VARIANTS:
+      cells = []
+      for t in TS:
+        r = [r for r in out.get("step", [])
+             if (r["variant"], r["T"], r.get("recurrence")) == (v, t, recurrence)]
+        cells.append("error" if not r or "error" in r[0] else
+                     f"{r[0]['ms']:.1f} ms, {r[0]['sequences_per_s']:.0f} seq/s, "
+                     f"peak {r[0]['peak_MiB']:.0f} MiB, temp {r[0]['temp_MiB']:.0f} MiB")
+      md.append(f"| {v} ({recurrence}) | " + " | ".join(cells) + " |")
   with open(os.path.join(a.out, "gpu_bench.md"), "w") as f:
     f.write("\n".join(md) + "\n")
   print("\n".join(md))

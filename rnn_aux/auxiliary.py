@@ -119,7 +119,8 @@ def init_reconstruction(key: jax.Array, *, state_size: int, vocab_size: int, cha
 
 def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: jax.Array,
                           anchors_BxN: jax.Array, *, length: int, teacher_forcing: bool = True,
-                          valid_BxT: jax.Array | None = None, unroll: int = 1):
+                          valid_BxT: jax.Array | None = None, unroll: int = 1,
+                          impl: str = "scan"):
   """Decode the ``length`` inputs before each anchor.
 
   Returns:
@@ -143,7 +144,7 @@ def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: ja
     feed_ok = feed_ok & (j == 0)
   feed = feedforward.embed_tokens(params["embed"], feed_tokens) * feed_ok[..., None]
   feed = jnp.moveaxis(feed.reshape(b * n, length, -1), 1, 0)  # L x BN x E
-  _, hs = lstm.scan(params["lstm"], carry, feed, unroll=unroll)  # L x BN x H
+  _, hs = lstm.scan(params["lstm"], carry, feed, unroll=unroll, impl=impl)  # L x BN x H
   logits = feedforward.mlp(params["head"], jnp.moveaxis(hs, 0, 1)).reshape(b, n, length, c, v)
   targets, mask = _targets(tokens_BxTxC, valid_BxT, feed_idx + 1)
   return logits, targets, mask
@@ -164,7 +165,8 @@ def init_prediction(key: jax.Array, *, input_size: int, vocab_size: int, channel
 
 
 def prediction_logits(params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax.Array,
-                      anchors_BxN: jax.Array, *, valid_BxT: jax.Array | None = None, unroll: int = 1):
+                      anchors_BxN: jax.Array, *, valid_BxT: jax.Array | None = None,
+                      unroll: int = 1, impl: str = "scan"):
   """Predict ``x[a+1 .. a+L]`` from the main network's states ``h[a .. a+L-1]``.
 
   Returns:
@@ -179,7 +181,8 @@ def prediction_logits(params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax
   c = tokens_BxTxC.shape[2]
   vocab_size = params["head"][-1]["b"].shape[0] // c
   x = jnp.moveaxis(hidden_BxNxLxH.reshape(b * n, length, -1), 1, 0)
-  _, hs = lstm.scan(params["lstm"], lstm.zero_carry(params["lstm"], b * n), x, unroll=unroll)
+  _, hs = lstm.scan(params["lstm"], lstm.zero_carry(params["lstm"], b * n), x, unroll=unroll,
+                    impl=impl)
   logits = feedforward.mlp(params["head"], jnp.moveaxis(hs, 0, 1)).reshape(b, n, length, c, vocab_size)
   targets, mask = _targets(tokens_BxTxC, valid_BxT, anchors_BxN[..., None] + 1 + jnp.arange(length))
   return logits, targets, mask

@@ -47,21 +47,21 @@ def token_loss(logits_xCxV: jax.Array, targets_xC: jax.Array,
 
 def reconstruction_loss(decoder_params: dict, state_BxNxS: jax.Array, tokens_BxTxC: jax.Array,
                         anchors_BxN: jax.Array, *, length: int, teacher_forcing: bool = True,
-                        valid_BxT: Optional[jax.Array] = None,
-                        unroll: int = 1) -> tuple[jax.Array, Metrics]:
+                        valid_BxT: Optional[jax.Array] = None, unroll: int = 1,
+                        impl: str = "scan") -> tuple[jax.Array, Metrics]:
   """r-LSTM loss: reconstruct the ``length`` tokens before each anchor from the state there."""
   return token_loss(*auxiliary.reconstruction_logits(
       decoder_params, state_BxNxS, tokens_BxTxC, anchors_BxN, length=length,
-      teacher_forcing=teacher_forcing, valid_BxT=valid_BxT, unroll=unroll))
+      teacher_forcing=teacher_forcing, valid_BxT=valid_BxT, unroll=unroll, impl=impl))
 
 
 def prediction_loss(predictor_params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax.Array,
                     anchors_BxN: jax.Array, *, valid_BxT: Optional[jax.Array] = None,
-                    unroll: int = 1) -> tuple[jax.Array, Metrics]:
+                    unroll: int = 1, impl: str = "scan") -> tuple[jax.Array, Metrics]:
   """p-LSTM loss: predict the tokens after each anchor from the hidden states from it on."""
   return token_loss(*auxiliary.prediction_logits(
       predictor_params, hidden_BxNxLxH, tokens_BxTxC, anchors_BxN, valid_BxT=valid_BxT,
-      unroll=unroll))
+      unroll=unroll, impl=impl))
 
 
 def objective(params: dict, spec: models.ModelSpec, tokens_BxTxC: jax.Array, labels_B: jax.Array,
@@ -105,10 +105,12 @@ def objective(params: dict, spec: models.ModelSpec, tokens_BxTxC: jax.Array, lab
     state = lstm.carry_vector(jax.tree.map(lambda x: x[:, :, 0], aux_states))  # BxNxS
     aux_loss, aux_metrics = reconstruction_loss(
         params["reconstruction"], state, tokens_BxTxC, anchors, length=spec.aux_length,
-        teacher_forcing=spec.teacher_forcing, valid_BxT=valid_BxT, unroll=spec.unroll)
+        teacher_forcing=spec.teacher_forcing, valid_BxT=valid_BxT, unroll=spec.unroll,
+        impl=spec.recurrence)
   elif spec.aux == auxiliary.PREDICTION:
     aux_loss, aux_metrics = prediction_loss(params["prediction"], aux_states[-1].h, tokens_BxTxC,
-                                            anchors, valid_BxT=valid_BxT, unroll=spec.unroll)
+                                            anchors, valid_BxT=valid_BxT, unroll=spec.unroll,
+                                            impl=spec.recurrence)
   else:
     aux_loss, aux_metrics = jnp.zeros(()), {}
   metrics.update({f"{spec.aux}/{k}": v for k, v in aux_metrics.items()})

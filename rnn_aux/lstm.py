@@ -12,6 +12,8 @@ Initialisation: ``w_x`` LeCun-normal, ``w_h`` orthogonal (flax's defaults for it
 The input projection of the bottom layer (``x @ w_x + b``) has no recurrence, so :func:`scan`
 computes it for all steps in one matrix product before the recurrence ("hoisting"); on an H100 this
 and loop unrolling halve the time of a plain per-step scan (see ``benchmarks/RESULTS.md``).
+``scan(..., impl="fused")`` runs each layer's whole recurrence in one Pallas kernel per direction
+(:mod:`rnn_aux.lstm_fused`; GPU, fp16/bf16 matrix inputs), 1.8x faster again on an H100.
 """
 from __future__ import annotations
 
@@ -30,6 +32,13 @@ class LSTMState(NamedTuple):
 
 
 Carry = tuple  # tuple[LSTMState, ...], one per layer
+
+IMPLS = ("scan", "fused")
+
+
+def check_impl(impl: str) -> None:
+  if impl not in IMPLS:
+    raise ValueError(f"unknown LSTM recurrence impl {impl!r}; choose one of {', '.join(IMPLS)}")
 
 
 def init_layer(key: jax.Array, input_dim: int, hidden: int, forget_bias: float = 1.0) -> dict:
@@ -114,7 +123,7 @@ def step(params: Params, carry: Carry, projected_BxG: jax.Array,
 
 
 def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
-         valid_TxB: jax.Array | None = None, *, unroll: int = 1,
+         valid_TxB: jax.Array | None = None, *, unroll: int = 1, impl: str = "scan",
          return_carries: bool = False) -> tuple[Carry, jax.Array | Carry]:
   """Run the stack over a time-major sequence.
 
@@ -127,6 +136,12 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
     inputs_TxBxD: inputs, time major.
     valid_TxB: optional bool mask; padding steps keep the carry.
     unroll: ``lax.scan`` unroll factor.
+    impl: ``"scan"``: ``lax.scan`` over :func:`step` (fp32, any backend). ``"fused"``: layer by
+      layer, each layer's recurrence in the Pallas kernel of :mod:`rnn_aux.lstm_fused` (Triton on
+      GPU, Pallas' interpreter elsewhere, which is slow: for tests) with fp16 (forward) and bf16
+      (backward) matrix inputs and fp32 states; layers it cannot hold
+      (:func:`rnn_aux.lstm_fused.fits`: more than 128 units) run on ``lax.scan`` as with
+      ``"scan"``. The same function either way, up to the matrix inputs' rounding.
     return_carries: return every step's full carry (each leaf ``TxBxH``) instead of the top
       layer's hidden states.
 
@@ -135,6 +150,9 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
   """
   if inputs_TxBxD.ndim != 3:
     raise ValueError(f"lstm.scan takes time-major inputs TxBxD, got shape {inputs_TxBxD.shape}")
+  check_impl(impl)
+  if impl == "fused":
+    return _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries)
   projected = project_inputs(params, inputs_TxBxD)
 
   def body(c, xs):
@@ -144,3 +162,20 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
 
   xs = (projected, valid_TxB) if valid_TxB is not None else projected
   return jax.lax.scan(body, tuple(carry), xs, unroll=unroll)
+
+
+def _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries):
+  """:func:`scan` layer by layer, each layer's recurrence in the fused kernel where it fits."""
+  from rnn_aux import lstm_fused  # Pallas is imported only by those who ask for the kernel
+  x, finals, seqs = inputs_TxBxD, [], []
+  for layer, state in zip(params, carry):
+    if lstm_fused.fits(layer["w_h"].shape[0]):
+      projected = x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
+      hs, cs = lstm_fused.layer(layer["w_h"], projected, state.h, state.c, valid_TxB)
+      seq = LSTMState(hs.astype(state.h.dtype), cs.astype(state.c.dtype))
+    else:
+      (seq,) = scan((layer,), (state,), x, valid_TxB, unroll=unroll, return_carries=True)[1]
+    seqs.append(seq)
+    finals.append(LSTMState(seq.h[-1], seq.c[-1]))
+    x = seq.h
+  return tuple(finals), (tuple(seqs) if return_carries else x)

@@ -39,6 +39,7 @@ class ModelSpec:
   teacher_forcing: bool = True
   chunk: int = 128               # steps per chunk of the no-gradient pass
   unroll: int = 8                # lax.scan unroll of every recurrence
+  recurrence: str = "scan"       # "scan" or "fused" (Pallas kernel, GPU): see lstm.scan
 
   def __post_init__(self):
     truncation.check_horizon(self.horizon, "horizon")
@@ -50,6 +51,7 @@ class ModelSpec:
         raise ValueError(f"aux_length must be >= 1, got {self.aux_length}")
       if self.num_anchors < 1:
         raise ValueError(f"num_anchors must be >= 1, got {self.num_anchors}")
+    lstm.check_impl(self.recurrence)
     for name in ("num_classes", "vocab_size", "channels", "embed_dim", "chunk", "unroll"):
       if getattr(self, name) < 1:
         raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -85,7 +87,7 @@ def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
   return truncation.states_at(
       params["lstm"], tokens_BxTxC, positions_BxN, horizon=horizon, span=span,
       valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
-      chunk=spec.chunk, unroll=spec.unroll)
+      chunk=spec.chunk, unroll=spec.unroll, impl=spec.recurrence)
 
 
 def classify(params: dict, final_h_BxH: jax.Array) -> jax.Array:
@@ -110,5 +112,5 @@ def logits(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
   carry = truncation.carries_before(
       params["lstm"], tokens_BxTxC, last_positions(tokens_BxTxC, valid_BxT) + 1,
       valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
-      chunk=spec.chunk, unroll=spec.unroll)
+      chunk=spec.chunk, unroll=spec.unroll, impl=spec.recurrence)
   return classify(params, carry[-1].h[:, 0])

@@ -65,7 +65,7 @@ def _gather_time(x_BxT, idx_BxNxL):
 def carries_before(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
                    valid_BxT: jax.Array | None = None, carry0: lstm.Carry | None = None,
                    embed: Embed | None = None, embed_params: Any = None, chunk: int = 128,
-                   unroll: int = 1) -> lstm.Carry:
+                   unroll: int = 1, impl: str = "scan") -> lstm.Carry:
   """The carry just before step ``positions[b, n]`` of each sequence, with no gradient.
 
   Positions ``<= 0`` give ``carry0``; positions ``>= T`` give the final carry. The pass runs in
@@ -97,7 +97,7 @@ def carries_before(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: ja
     raw_c, valid_c, t0 = xs
     x = embed(embed_params, raw_c)  # B x chunk x D
     carry, carries = lstm.scan(params, carry, jnp.swapaxes(x, 0, 1), valid_c.T, unroll=unroll,
-                               return_carries=True)  # leaves chunk x B x H
+                               impl=impl, return_carries=True)  # leaves chunk x B x H
     rel = positions - 1 - t0  # the carry before p is the carry after step p-1
     hit = ((rel >= 0) & (rel < chunk))[..., None]
     rel = jnp.clip(rel, 0, chunk - 1)
@@ -111,7 +111,8 @@ def carries_before(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: ja
 def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
               horizon: int | None, span: int = 1, valid_BxT: jax.Array | None = None,
               carry0: lstm.Carry | None = None, embed: Embed | None = None,
-              embed_params: Any = None, chunk: int = 128, unroll: int = 1) -> lstm.Carry:
+              embed_params: Any = None, chunk: int = 128, unroll: int = 1,
+              impl: str = "scan") -> lstm.Carry:
   """Carries of the stack at ``positions[b, n] + j`` for ``j < span``, truncated at ``horizon``.
 
   Args:
@@ -128,7 +129,8 @@ def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Arr
     valid_BxT: bool mask of real (non-padding) steps; padding keeps the carry.
     carry0: initial carry, leaves ``BxH``; zeros by default.
     embed, embed_params: see ``inputs_BxT``.
-    chunk, unroll: speed knobs of the no-tangent pass and the scans.
+    chunk, unroll, impl: speed knobs of the no-tangent pass and the scans (see
+      :func:`rnn_aux.lstm.scan`).
 
   Returns:
     A carry (tuple of :class:`lstm.LSTMState`) with leaves ``BxNxSxH``.
@@ -146,7 +148,8 @@ def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Arr
 
   if horizon is None:  # full BPTT: one differentiated scan, then gather.
     x = jnp.swapaxes(embed(embed_params, inputs_BxT), 0, 1)
-    _, carries = lstm.scan(params, carry0, x, valid.T, unroll=unroll, return_carries=True)
+    _, carries = lstm.scan(params, carry0, x, valid.T, unroll=unroll, impl=impl,
+                           return_carries=True)
     idx = jnp.clip(positions_BxN[..., None] + jnp.arange(span), 0, t - 1)  # BxNxS
     rows = jnp.arange(b)[:, None, None]
     return jax.tree.map(lambda leaf: leaf[idx, rows], carries)
@@ -155,7 +158,7 @@ def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Arr
   starts = positions_BxN - horizon + 1
   start_carry = carries_before(params, inputs_BxT, starts, valid_BxT=valid, carry0=carry0,
                                embed=embed, embed_params=embed_params, chunk=chunk,
-                               unroll=unroll)  # leaves BxNxH
+                               unroll=unroll, impl=impl)  # leaves BxNxH
   idx = starts[..., None] + jnp.arange(length)  # BxNxL
   in_seq = (idx >= 0) & (idx < t)
   idx = jnp.clip(idx, 0, t - 1)
@@ -165,7 +168,7 @@ def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Arr
   x = jnp.swapaxes(embed(embed_params, raw), 0, 1)  # L x BN x D
   carry = jax.tree.map(lambda leaf: leaf.reshape((b * n,) + leaf.shape[2:]), start_carry)
   _, carries = lstm.scan(params, carry, x, win_valid.reshape(b * n, length).T, unroll=unroll,
-                         return_carries=True)  # leaves L x BN x H
+                         impl=impl, return_carries=True)  # leaves L x BN x H
   return jax.tree.map(
       lambda leaf: jnp.moveaxis(leaf[length - span:], 0, 1).reshape((b, n, span) + leaf.shape[2:]),
       carries)

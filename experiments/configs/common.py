@@ -52,6 +52,7 @@ def make(task: str, preset: str, *, train_epochs: int = 100, pretrain_epochs: in
   m.teacher_forcing = True
   m.chunk = 128
   m.unroll = 8
+  m.recurrence = "scan"        # "fused": Pallas LSTM kernel (GPU; fp16/bf16 matmuls), 1.8x faster
   # Transformer baseline sizes (used when name == "transformer").
   m.model_dim = 128
   m.num_heads = 8

@@ -62,7 +62,8 @@ def build_model(config: ml_collections.ConfigDict, task: tasks.Task) -> step_lib
         horizon=m.horizon, aux=m.aux, aux_length=m.aux_length, aux_horizon=m.aux_horizon,
         num_anchors=m.num_anchors, anchors_per_example=m.anchors_per_example,
         decoder_sizes=tuple(m.decoder_sizes), decoder_head_sizes=tuple(m.decoder_head_sizes),
-        teacher_forcing=m.teacher_forcing, chunk=m.chunk, unroll=m.unroll)
+        teacher_forcing=m.teacher_forcing, chunk=m.chunk, unroll=m.unroll,
+        recurrence=m.recurrence)
     return step_lib.lstm_model(spec)
   if m.name == "transformer":
     spec = transformer.TransformerSpec(

@@ -134,6 +134,18 @@ def step_part(variant, t, recurrence):
           "temp_MiB": temp / 2**20, "peak_MiB": peak / 2**20}
 
 
+def _subprocess_result(args, on_error):
+  """Run this script with ``args`` in a fresh process; its ``RESULT {json}`` line, or the error."""
+  r = subprocess.run([sys.executable, __file__] + args, capture_output=True, text=True)
+  line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
+  if line:
+    return json.loads(line[0][7:])
+  tail = (r.stderr.strip().splitlines() or ["no output"])[-1][:300]  # the exception's own line
+  if isinstance(on_error, dict):
+    return {**on_error, "error": tail}
+  return [{**on_error[0], "error": tail}]
+
+
 def environment():
   import jax
   import flax
@@ -153,10 +165,12 @@ def environment():
 def main():
   ap = argparse.ArgumentParser()
   ap.add_argument("--out", default=".")
-  ap.add_argument("--part", default="all", choices=["all", "lstm", "step"])
+  ap.add_argument("--part", default="all", choices=["all", "lstm", "step", "lstm_inner"])
   ap.add_argument("--variant", choices=VARIANTS)
   ap.add_argument("--T", type=int)
   ap.add_argument("--recurrence", default="scan", choices=["scan", "fused"])
+  ap.add_argument("--steps", default="",
+                  help="VARIANT:T:RECURRENCE,... train steps to measure (default: every one)")
   ap.add_argument("--lstm_shapes", default="",
                   help="HxT,HxT,... for the lstm part (default: H=128 at every T, H=256 at 784)")
   a = ap.parse_args()
@@ -165,33 +179,37 @@ def main():
     return
   out = {"environment": environment()}
   print(out, flush=True)
-  if a.part in ("all", "lstm"):
+  if a.part == "lstm_inner":  # the lstm part in its own process (see below)
     shapes = ([tuple(int(v) for v in s.split("x")) for s in a.lstm_shapes.split(",")]
               if a.lstm_shapes else [(H, t) for t in TS] + [(2 * H, TS[0])])
-    out["lstm"] = lstm_part(shapes)
+    print("RESULT " + json.dumps(lstm_part(shapes)), flush=True)
+    return
+  if a.part in ("all", "lstm"):
+    # Own process: torch's and JAX's allocators keep what the layer timings took, which would
+    # otherwise crowd the train steps' memory and their peak counters.
+    out["lstm"] = _subprocess_result(["--part", "lstm_inner", "--lstm_shapes", a.lstm_shapes],
+                                     [{"error": "lstm part failed"}])
   if a.part in ("all", "step"):
     out["step"] = []
-    for variant in VARIANTS:
-      for t in TS:
-        for recurrence in ("scan", "fused"):  # pairs first, so a cut-short run still compares
-          r = subprocess.run([sys.executable, __file__, "--part", "step", "--variant", variant,
-                              "--T", str(t), "--recurrence", recurrence],
-                             capture_output=True, text=True)
-          line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
-          row = json.loads(line[0][7:]) if line else {
-              "variant": variant, "recurrence": recurrence, "T": t, "error": r.stderr[-500:]}
-          out["step"].append(row)
-          print(row, flush=True)
+    todo = ([(v, int(t), r) for v, t, r in (x.split(":") for x in a.steps.split(","))] if a.steps
+            else [(v, t, r) for v in VARIANTS for t in TS for r in ("scan", "fused")])
+    for variant, t, recurrence in todo:  # scan/fused pairs adjacent: a cut-short run compares
+      row = _subprocess_result(["--part", "step", "--variant", variant, "--T", str(t),
+                                "--recurrence", recurrence],
+                               {"variant": variant, "recurrence": recurrence, "T": t})
+      out["step"].append(row)
+      print(row, flush=True)
   os.makedirs(a.out, exist_ok=True)
   with open(os.path.join(a.out, "gpu_bench.json"), "w") as f:
     json.dump(out, f, indent=1)
-  cols = sorted({(r["H"], r["T"]) for r in out.get("lstm", [])})
+  lstm_rows = [r for r in out.get("lstm", []) if "H" in r]
+  cols = sorted({(r["H"], r["T"]) for r in lstm_rows})
   md = ["| implementation | " + " | ".join(f"H={h} T={t}" for h, t in cols) + " |",
         "|---" * (len(cols) + 1) + "|"]
-  for impl in sorted({r["impl"] for r in out.get("lstm", [])}):
+  for impl in sorted({r["impl"] for r in lstm_rows}):
     cells = []
     for h, t in cols:
-      r = [r for r in out["lstm"] if r["impl"] == impl and (r["H"], r["T"]) == (h, t)]
+      r = [r for r in lstm_rows if r["impl"] == impl and (r["H"], r["T"]) == (h, t)]
       cells.append("-" if not r else "error" if "error" in r[0] else f"{r[0]['ms']:.2f} ms")
     md.append(f"| {impl} | " + " | ".join(cells) + " |")
   md += ["", "| train step | " + " | ".join(f"T={t}" for t in TS) + " |", "|---" * (len(TS) + 1) + "|"]

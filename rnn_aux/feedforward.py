@@ -35,12 +35,21 @@ def init_mlp(key: jax.Array, input_dim: int, sizes: Sequence[int]) -> tuple:
                 "b": jnp.zeros((o,), jnp.float32)} for k, i, o in zip(keys, dims[:-1], dims[1:]))
 
 
-def mlp(params: tuple, x: jax.Array) -> jax.Array:
-  """ReLU between layers, none after the last: ``...xD -> ...xsizes[-1]``."""
+ACTIVATIONS = {"relu": jax.nn.relu, "gelu": jax.nn.gelu, "tanh": jnp.tanh}
+
+
+def check_activation(name: str) -> None:
+  if name not in ACTIVATIONS:
+    raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+
+
+def mlp(params: tuple, x: jax.Array, activation: str = "relu") -> jax.Array:
+  """``activation`` between layers, none after the last: ``...xD -> ...xsizes[-1]``."""
+  check_activation(activation)
   for i, layer in enumerate(params):
     x = x @ layer["w"] + layer["b"]
     if i + 1 < len(params):
-      x = jax.nn.relu(x)
+      x = ACTIVATIONS[activation](x)
   return x
 
 

@@ -98,7 +98,8 @@ def objective(params: dict, spec: models.ModelSpec, tokens_BxTxC: jax.Array, lab
       final_h = sup_states[-1].h[:, 0, 0]
       aux_states = models.encoder_states(params, spec, tokens_BxTxC, anchors,
                                          horizon=spec.aux_horizon, span=span, valid_BxT=valid_BxT)
-  sup_loss, sup_metrics = classification_loss(models.classify(params, final_h), labels_B)
+  sup_loss, sup_metrics = classification_loss(
+      models.classify(params, final_h, spec.head_activation), labels_B)
   metrics.update({f"supervised/{k}": v for k, v in sup_metrics.items()})
   loss = supervised_weight * sup_loss
   if spec.aux == auxiliary.RECONSTRUCTION:

@@ -28,6 +28,7 @@ class ModelSpec:
   embed_dim: int = 128
   hidden_sizes: tuple = (128,)
   head_sizes: tuple = (256, 256)
+  head_activation: str = "relu"  # classifier head's hidden activation: relu | gelu | tanh
   horizon: Optional[int] = None  # supervised gradient horizon; None = full BPTT
   aux: Optional[str] = None      # None, "reconstruction" or "prediction"
   aux_length: int = 600          # l: steps reconstructed or predicted per anchor
@@ -52,6 +53,7 @@ class ModelSpec:
       if self.num_anchors < 1:
         raise ValueError(f"num_anchors must be >= 1, got {self.num_anchors}")
     lstm.check_impl(self.recurrence)
+    feedforward.check_activation(self.head_activation)
     for name in ("num_classes", "vocab_size", "channels", "embed_dim", "chunk", "unroll"):
       if getattr(self, name) < 1:
         raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -90,9 +92,9 @@ def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
       chunk=spec.chunk, unroll=spec.unroll, impl=spec.recurrence)
 
 
-def classify(params: dict, final_h_BxH: jax.Array) -> jax.Array:
+def classify(params: dict, final_h_BxH: jax.Array, activation: str = "relu") -> jax.Array:
   """Class logits ``BxK`` from the main LSTM's last hidden state."""
-  return feedforward.mlp(params["head"], final_h_BxH)
+  return feedforward.mlp(params["head"], final_h_BxH, activation)
 
 
 def last_positions(tokens_BxTxC: jax.Array, valid_BxT: Optional[jax.Array]) -> jax.Array:
@@ -113,4 +115,4 @@ def logits(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
       params["lstm"], tokens_BxTxC, last_positions(tokens_BxTxC, valid_BxT) + 1,
       valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
       chunk=spec.chunk, unroll=spec.unroll, impl=spec.recurrence)
-  return classify(params, carry[-1].h[:, 0])
+  return classify(params, carry[-1].h[:, 0], spec.head_activation)

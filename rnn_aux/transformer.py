@@ -28,8 +28,12 @@ class TransformerSpec:
   mlp_dim: int = 512
   num_layers: int = 7
   head_sizes: tuple = (256, 256)
+  head_activation: str = "relu"
   dropout: float = 0.0
   remat: bool = True  # recompute each block in the backward pass: attention memory of one layer
+
+  def __post_init__(self):
+    feedforward.check_activation(self.head_activation)
 
 
 def sinusoidal_positions(length: int, dim: int) -> jax.Array:
@@ -76,7 +80,7 @@ class TransformerClassifier(nn.Module):
     w = valid[..., None].astype(x.dtype)
     pooled = jnp.sum(x * w, axis=1) / jnp.maximum(jnp.sum(w, axis=1), 1.0)
     for size in s.head_sizes:
-      pooled = nn.relu(nn.Dense(size)(pooled))
+      pooled = feedforward.ACTIVATIONS[s.head_activation](nn.Dense(size)(pooled))
     return nn.Dense(s.num_classes)(pooled)
 
 

@@ -41,6 +41,7 @@ def make(task: str, preset: str, *, train_epochs: int = 100, pretrain_epochs: in
   m.embed_dim = 128
   m.hidden_sizes = (128,)
   m.head_sizes = (256, 256)
+  m.head_activation = "relu"   # relu | gelu | tanh (see docs/results.md: dead-ReLU head collapse)
   m.horizon = ml_collections.FieldReference(None, field_type=int)
   m.aux = ml_collections.FieldReference(None, field_type=str)
   m.aux_length = 600

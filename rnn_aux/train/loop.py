@@ -63,13 +63,13 @@ def build_model(config: ml_collections.ConfigDict, task: tasks.Task) -> step_lib
         num_anchors=m.num_anchors, anchors_per_example=m.anchors_per_example,
         decoder_sizes=tuple(m.decoder_sizes), decoder_head_sizes=tuple(m.decoder_head_sizes),
         teacher_forcing=m.teacher_forcing, chunk=m.chunk, unroll=m.unroll,
-        recurrence=m.recurrence)
+        recurrence=m.recurrence, head_activation=m.head_activation)
     return step_lib.lstm_model(spec)
   if m.name == "transformer":
     spec = transformer.TransformerSpec(
         num_classes=task.num_classes, vocab_size=task.vocab_size, channels=task.channels,
         model_dim=m.model_dim, num_heads=m.num_heads, mlp_dim=m.mlp_dim, num_layers=m.num_layers,
-        head_sizes=tuple(m.head_sizes), dropout=m.dropout)
+        head_sizes=tuple(m.head_sizes), head_activation=m.head_activation, dropout=m.dropout)
     return step_lib.transformer_model(spec, task.seq_len)
   raise ValueError(f"unknown model.name {m.name!r}; choose 'lstm' or 'transformer'")
 

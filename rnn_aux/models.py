@@ -28,7 +28,9 @@ class ModelSpec:
   embed_dim: int = 128
   hidden_sizes: tuple = (128,)
   head_sizes: tuple = (256, 256)
-  head_activation: str = "relu"  # classifier head's hidden activation: relu | gelu | tanh
+  # Classifier head's hidden activation: gelu | relu | tanh. GELU: with ReLU, full-BPTT MNIST runs
+  # collapsed to chance (every head unit off for every example; docs/results.md).
+  head_activation: str = "gelu"
   horizon: Optional[int] = None  # supervised gradient horizon; None = full BPTT
   aux: Optional[str] = None      # None, "reconstruction" or "prediction"
   aux_length: int = 600          # l: steps reconstructed or predicted per anchor

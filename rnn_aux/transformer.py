@@ -28,7 +28,7 @@ class TransformerSpec:
   mlp_dim: int = 512
   num_layers: int = 7
   head_sizes: tuple = (256, 256)
-  head_activation: str = "relu"
+  head_activation: str = "gelu"  # see models.ModelSpec.head_activation
   dropout: float = 0.0
   remat: bool = True  # recompute each block in the backward pass: attention memory of one layer
 

@@ -92,3 +92,4 @@ def test_bad_inputs_name_the_fix():
                      jnp.zeros((B, 16)))
   with pytest.raises(ValueError, match="choose one of scan, fused"):
     models.ModelSpec(num_classes=10, recurrence="cudnn")
+

@@ -180,3 +180,16 @@ def test_non_finite_loss_stops_with_a_clear_message(tmp_path, mnist_dir):
   assert r.returncode != 0
   assert "last good checkpoint" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
   assert not (wd / "results.json").exists()
+
+
+def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp_path):
+  from rnn_aux.train import checkpoint
+  old = {"learning_rate": 1e-3, "model": {"hidden_sizes": [128]}}  # a run from before the fields
+  checkpoint.guard_config(str(tmp_path), old)
+  same_as_then = {"learning_rate": 1e-3,
+                  "model": {"hidden_sizes": [128], "head_activation": "relu", "recurrence": "scan"}}
+  checkpoint.guard_config(str(tmp_path), same_as_then)  # resumes
+  now = {**same_as_then, "model": {**same_as_then["model"], "head_activation": "gelu"}}
+  with pytest.raises(checkpoint.ConfigMismatchError,
+                     match=r"model.head_activation='relu' \(now 'gelu'\)"):
+    checkpoint.guard_config(str(tmp_path), now)

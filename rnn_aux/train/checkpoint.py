@@ -17,6 +17,16 @@ import orbax.checkpoint as ocp
 # Fields that may change when resuming (they do not change what is computed).
 RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
                     "data_dir")
+# Fields added after runs existed: a saved config without one ran as this value says.
+LEGACY_VALUES = {"model": {"recurrence": "scan", "head_activation": "relu"}}
+
+
+def _with_legacy_values(saved: dict) -> dict:
+  out = dict(saved)
+  for section, values in LEGACY_VALUES.items():
+    if isinstance(out.get(section), dict):
+      out[section] = {**values, **out[section]}
+  return out
 
 
 class ConfigMismatchError(ValueError):
@@ -30,12 +40,20 @@ def guard_config(workdir: str, config_dict: dict) -> None:
   current = {k: v for k, v in config_dict.items() if k not in RESUMABLE_FIELDS}
   if os.path.exists(path):
     with open(path) as f:
-      saved = {k: v for k, v in json.load(f).items() if k not in RESUMABLE_FIELDS}
+      saved = {k: v for k, v in _with_legacy_values(json.load(f)).items()
+               if k not in RESUMABLE_FIELDS}
     if saved != current:
-      diff = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
+      diff = []
+      for k in sorted(set(saved) | set(current)):
+        a, b = saved.get(k), current.get(k)
+        if isinstance(a, dict) and isinstance(b, dict):
+          diff += [f"{k}.{f}={a.get(f)!r} (now {b.get(f)!r})" for f in sorted(set(a) | set(b))
+                   if a.get(f) != b.get(f)]
+        elif a != b:
+          diff.append(f"{k}={a!r} (now {b!r})")
       raise ConfigMismatchError(
-          f"workdir {workdir} was made with a different config (fields {', '.join(diff)}); "
-          "use a new --workdir, or the same config to resume")
+          f"workdir {workdir} was made with a different config ({'; '.join(diff)}); "
+          "use a new --workdir, or pass the saved values to resume")
     return
   os.makedirs(workdir, exist_ok=True)
   tmp = f"{path}.tmp.{os.getpid()}"  # several processes of one run may write it at once

@@ -1,13 +1,15 @@
 """GPU speed and memory of the LSTM scan and of whole train steps, against PyTorch cuDNN.
 
   python benchmarks/gpu_bench.py --out DIR          # all parts, writes DIR/gpu_bench.json + .md
-  python benchmarks/gpu_bench.py --part step --variant rlstm_t300 --T 1024   # one train step
+  python benchmarks/gpu_bench.py --part step --variant rlstm_t300 --T 1024 --recurrence fused
+  python benchmarks/gpu_bench.py --part step --steps rlstm_t300:784:scan,rlstm_t300:784:fused
 
 Part "lstm": forward+backward of one LSTM layer (B=128, H=128, input 1, loss on the last step)
-for our ``lstm.scan`` (hoisted input projection, several unrolls, fp32) and ``torch.nn.LSTM``
-(cuDNN) in the same process. Part "step": one full train step (value_and_grad of
-``losses.objective`` + RMSprop) of the MNIST-sized models at several T, each in its own process
-so that the device's peak-memory counter belongs to that step alone.
+for our ``lstm.scan`` (hoisted input projection, unroll 16, fp32), our fused Pallas kernel
+(``rnn_aux.lstm_fused``, three precision settings) and ``torch.nn.LSTM`` (cuDNN), in one process
+of their own. Part "step": one full train step (value_and_grad of ``losses.objective`` + RMSprop)
+of the MNIST-sized models at several T, with ``recurrence`` "scan" and "fused", each in its own
+process so that the device's peak-memory counter belongs to that step alone.
 """
 import argparse
 import json

@@ -250,6 +250,10 @@ def layer(w_h_Hx4H: jax.Array, projected_TxBx4H: jax.Array, h0_BxH: jax.Array, c
   hidden = gates // 4
   if num_steps == 0:
     raise ValueError("the fused LSTM kernel needs at least one time step")
+  if jax.default_backend() not in ("gpu", "cpu"):
+    raise ValueError(f"the fused LSTM kernel is written for GPUs (Triton; on CPU Pallas' "
+                     f"interpreter runs it for tests), not {jax.default_backend()}: use "
+                     "recurrence='scan' (lstm.scan(..., impl='scan'))")
   if w_h_Hx4H.shape != (hidden, gates) or h0_BxH.shape != (batch, hidden) or c0_BxH.shape != (batch, hidden):
     raise ValueError(f"fused LSTM layer: w_h {w_h_Hx4H.shape}, projected {projected_TxBx4H.shape}, "
                      f"h0 {h0_BxH.shape}, c0 {c0_BxH.shape} do not agree (want Hx4H, TxBx4H, BxH)")

@@ -193,3 +193,23 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
   with pytest.raises(checkpoint.ConfigMismatchError,
                      match=r"model.head_activation='relu' \(now 'gelu'\)"):
     checkpoint.guard_config(str(tmp_path), now)
+
+
+def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):
+  wd = tmp_path / "run"
+  r = subprocess.run(_args(wd, mnist_dir, "--config.max_steps=5"), env=_env(),
+                     capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  tool = [sys.executable, os.path.join(ROOT, "experiments", "inspect_run.py")]
+  r = subprocess.run(tool + ["--workdir", str(wd), "--examples", "8"], env=_env(),
+                     capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  out = json.loads((wd / "inspect.json").read_text())
+  assert out["step"] == 5 and out["head_activation"] == "gelu"
+  assert len(out["input_grad_norm_per_time_band"]) == 8 and out["loss"] > 0
+  assert sum(out["input_grad_norm_per_time_band"]) > 0  # a live head passes gradient back
+  assert out["head_live_units"] == [[16, 16]]  # GELU is nonzero almost everywhere
+  assert "head layer 0: 16/16" in r.stdout
+  r = subprocess.run(tool + ["--workdir", str(tmp_path / "none")], env=_env(),
+                     capture_output=True, text=True)
+  assert r.returncode != 0 and "does not exist" in r.stderr.strip().splitlines()[-1]

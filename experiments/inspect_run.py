@@ -1,0 +1,103 @@
+"""Look inside an LSTM run's latest checkpoint: is the classifier head alive, where does gradient go?
+
+  python experiments/inspect_run.py --workdir workdirs/mnist_lstm_full --data_dir ~/tensorflow_datasets
+
+For a batch of training examples it prints (and writes ``inspect.json`` into the workdir):
+- per hidden layer of the classifier head, how many units are on for at least one example;
+- how much the final hidden state varies across examples;
+- the supervised loss and the norm of its gradient with respect to the LSTM's inputs, summed over
+  eight equal bands of time steps (full BPTT, whatever horizon the run trained with).
+A head with no live unit passes no gradient back: every band reads 0 (docs/results.md).
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from absl import app, flags  # noqa: E402
+
+flags.DEFINE_string("workdir", None, "workdir of an LSTM run (holds config.json, checkpoints/)")
+flags.DEFINE_string("data_dir", None, "TFDS data dir (default: the run's config.data_dir)")
+flags.DEFINE_integer("examples", 64, "training examples to look at")
+FLAGS = flags.FLAGS
+
+BANDS = 8
+
+
+def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
+  import jax
+  import jax.numpy as jnp
+  import ml_collections
+  import numpy as np
+
+  from rnn_aux import feedforward, losses, lstm, models, truncation
+  from rnn_aux.data import pipeline, tasks
+  from rnn_aux.train import checkpoint, loop
+  from rnn_aux.train import step as step_lib
+
+  path = os.path.join(workdir, "config.json")
+  if not os.path.exists(path):
+    raise FileNotFoundError(f"{path} does not exist; pass the --workdir of a run")
+  config = ml_collections.ConfigDict(checkpoint._with_legacy_values(json.load(open(path))))
+  if config.model.name != "lstm":
+    raise ValueError(f"inspect_run looks at LSTM runs; {workdir} is a {config.model.name} run")
+  task = tasks.get_task(config.task)
+  model = loop.build_model(config, task)
+  optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
+  state = step_lib.init_state(model, optimizer, config.seed)
+  ckpt = checkpoint.Checkpointer(workdir, 1)
+  if ckpt.latest_step() is None:
+    raise FileNotFoundError(f"no checkpoint in {workdir}/checkpoints; train first")
+  state, _ = ckpt.restore(state)
+  source = pipeline.load_source(task, "train", data_dir or config.data_dir, config.data_source)
+  batch = next(iter(pipeline.SequenceLoader(task, source, global_batch_size=examples, seed=1)))
+  tokens, labels = jnp.asarray(batch.tokens), jnp.asarray(batch.labels)
+  valid = None if batch.valid is None else jnp.asarray(batch.valid)
+  params, act = jax.tree.map(jnp.asarray, state.params), config.model.head_activation
+
+  def loss_of_inputs(x_BxTxE):
+    last = models.last_positions(tokens, valid)
+    states = truncation.states_at(params["lstm"], x_BxTxE, last, horizon=None, valid_BxT=valid)
+    return losses.classification_loss(models.classify(params, states[-1].h[:, 0, 0], act),
+                                      labels)[0]
+
+  x = feedforward.embed_tokens(params["embed"], tokens)
+  loss, grad = jax.value_and_grad(loss_of_inputs)(x)
+  per_step = np.asarray(jnp.sqrt(jnp.sum(grad ** 2, axis=(0, 2))))
+  bands = [float(b.sum()) for b in np.array_split(per_step, BANDS)]
+  carry = truncation.carries_before(params["lstm"], tokens, models.last_positions(tokens, valid) + 1,
+                                    valid_BxT=valid, embed=feedforward.embed_tokens,
+                                    embed_params=params["embed"])
+  h = carry[-1].h[:, 0]
+  live, a = [], h
+  for layer in params["head"][:-1]:
+    a = feedforward.ACTIVATIONS[act](a @ layer["w"] + layer["b"])
+    live.append([int(jnp.sum(jnp.any(a != 0, axis=0))), int(a.shape[1])])
+  return {"step": int(state.step), "examples": examples, "loss": float(loss),
+          "head_activation": act, "head_live_units": live,
+          "final_h_mean_abs": float(jnp.mean(jnp.abs(h))),
+          "final_h_std_across_examples": float(jnp.mean(jnp.std(h, axis=0))),
+          "input_grad_norm_per_time_band": bands, "lstm_hidden_sizes": list(lstm.hidden_sizes(params["lstm"]))}
+
+
+def main(argv):
+  del argv
+  if not FLAGS.workdir:
+    raise SystemExit("error: --workdir is required (the workdir of an LSTM run)")
+  try:
+    out = inspect(FLAGS.workdir, FLAGS.data_dir, FLAGS.examples)
+  except (FileNotFoundError, ValueError) as e:
+    raise SystemExit(f"error: {e}")
+  for i, (on, total) in enumerate(out["head_live_units"]):
+    print(f"head layer {i}: {on}/{total} units on for at least one example")
+  print(f"final h: mean |h| {out['final_h_mean_abs']:.3g}, std across examples "
+        f"{out['final_h_std_across_examples']:.3g}")
+  print(f"loss {out['loss']:.4f}; input-gradient norm per time band: "
+        + " ".join(f"{b:.2g}" for b in out["input_grad_norm_per_time_band"]))
+  with open(os.path.join(FLAGS.workdir, "inspect.json"), "w") as f:
+    json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+  app.run(main)

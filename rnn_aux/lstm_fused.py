@@ -34,8 +34,6 @@ import jax.numpy as jnp
 from jax.experimental import pallas as pl
 
 MIN_BLOCK = 16  # smallest matrix dimension of the GPU matrix-multiply instruction Triton uses
-
-
 MAX_HIDDEN = 128  # the four HxH fp16 recurrent blocks stay in shared memory (128 KiB at H=128)
 
 
@@ -153,49 +151,39 @@ def _backward_kernel(w_ref, gates_ref, cs_ref, valid_ref, c0_ref, dhs_ref, dcs_r
   dc0_ref[...] = dc0
 
 
-def _specs(shapes, block_batch):
-  """BlockSpecs giving each program rows ``[i*b, (i+1)*b)`` of every batch axis."""
-  def spec(shape, batch_axis):
-    block = list(shape)
-    if batch_axis is not None:
-      block[batch_axis] = block_batch
-    def index_map(i, _axis=batch_axis, _n=len(shape)):
-      return tuple(i if a == _axis else 0 for a in range(_n))
-    return pl.BlockSpec(tuple(block), index_map)
-  return [spec(s, a) for s, a in shapes]
+def _call(kernel, args, outs, *, block_batch, num_warps):
+  """``pallas_call`` with one program per ``block_batch`` rows of the batch.
+
+  ``args``: ``(array, batch_axis)`` pairs (``batch_axis`` None: every program sees all of it);
+  ``outs``: ``(shape, batch_axis)`` pairs of fp32 outputs. Time stays whole in every block.
+  """
+  def spec(shape, axis):
+    block = tuple(block_batch if a == axis else n for a, n in enumerate(shape))
+    return pl.BlockSpec(block, lambda i: tuple(i if a == axis else 0 for a in range(len(shape))))
+  batch = next(x.shape[a] for x, a in args if a is not None)
+  return pl.pallas_call(
+      kernel, grid=(batch // block_batch,),
+      out_shape=[jax.ShapeDtypeStruct(shape, jnp.float32) for shape, _ in outs],
+      in_specs=[spec(x.shape, a) for x, a in args], out_specs=[spec(*o) for o in outs],
+      compiler_params=_compiler_params(num_warps), interpret=_interpret(),
+  )(*[x for x, _ in args])
 
 
 def _forward(w_h, proj, valid, h0, c0, *, block_batch, num_warps, dtype, approx, with_gates):
   num_steps, batch, gates = proj.shape
-  hidden = gates // 4
-  in_shapes = [((hidden, gates), None), (proj.shape, 1), (valid.shape, 1), (h0.shape, 0),
-               (c0.shape, 0)]
-  out = [jax.ShapeDtypeStruct((num_steps, batch, hidden), jnp.float32)] * 2
-  out_shapes = [((num_steps, batch, hidden), 1)] * 2
-  if with_gates:
-    out.append(jax.ShapeDtypeStruct(proj.shape, jnp.float32))
-    out_shapes.append((proj.shape, 1))
-  return pl.pallas_call(
-      functools.partial(_forward_kernel, dtype=dtype, approx=approx), out_shape=out, grid=(batch // block_batch,),
-      in_specs=_specs(in_shapes, block_batch), out_specs=_specs(out_shapes, block_batch),
-      compiler_params=_compiler_params(num_warps), interpret=_interpret(),
-  )(w_h, proj, valid, h0, c0)
+  seq = ((num_steps, batch, gates // 4), 1)
+  outs = [seq, seq] + ([(proj.shape, 1)] if with_gates else [])
+  return _call(functools.partial(_forward_kernel, dtype=dtype, approx=approx),
+               [(w_h, None), (proj, 1), (valid, 1), (h0, 0), (c0, 0)], outs,
+               block_batch=block_batch, num_warps=num_warps)
 
 
 def _backward(w_h, gates_act, cs, valid, c0, dhs, dcs, *, block_batch, num_warps, dtype,
               approx):
-  num_steps, batch, hidden = cs.shape
-  seq = (cs.shape, 1)
-  in_shapes = [((hidden, 4 * hidden), None), (gates_act.shape, 1), seq, (valid.shape, 1),
-               (c0.shape, 0), seq, seq]
-  out = [jax.ShapeDtypeStruct(gates_act.shape, jnp.float32),
-         jax.ShapeDtypeStruct(c0.shape, jnp.float32), jax.ShapeDtypeStruct(c0.shape, jnp.float32)]
-  out_shapes = [(gates_act.shape, 1), (c0.shape, 0), (c0.shape, 0)]
-  return pl.pallas_call(
-      functools.partial(_backward_kernel, dtype=dtype, approx=approx), out_shape=out, grid=(batch // block_batch,),
-      in_specs=_specs(in_shapes, block_batch), out_specs=_specs(out_shapes, block_batch),
-      compiler_params=_compiler_params(num_warps), interpret=_interpret(),
-  )(w_h, gates_act, cs, valid, c0, dhs, dcs)
+  return _call(functools.partial(_backward_kernel, dtype=dtype, approx=approx),
+               [(w_h, None), (gates_act, 1), (cs, 1), (valid, 1), (c0, 0), (dhs, 1), (dcs, 1)],
+               [(gates_act.shape, 1), (c0.shape, 0), (c0.shape, 0)],
+               block_batch=block_batch, num_warps=num_warps)
 
 
 class _Config(NamedTuple):
@@ -254,7 +242,8 @@ def layer(w_h_Hx4H: jax.Array, projected_TxBx4H: jax.Array, h0_BxH: jax.Array, c
     raise ValueError(f"the fused LSTM kernel is written for GPUs (Triton; on CPU Pallas' "
                      f"interpreter runs it for tests), not {jax.default_backend()}: use "
                      "recurrence='scan' (lstm.scan(..., impl='scan'))")
-  if w_h_Hx4H.shape != (hidden, gates) or h0_BxH.shape != (batch, hidden) or c0_BxH.shape != (batch, hidden):
+  if (w_h_Hx4H.shape != (hidden, gates) or h0_BxH.shape != (batch, hidden)
+      or c0_BxH.shape != (batch, hidden)):
     raise ValueError(f"fused LSTM layer: w_h {w_h_Hx4H.shape}, projected {projected_TxBx4H.shape}, "
                      f"h0 {h0_BxH.shape}, c0 {c0_BxH.shape} do not agree (want Hx4H, TxBx4H, BxH)")
   if not fits(hidden):

@@ -42,12 +42,8 @@ def fits(hidden: int) -> bool:
   return MIN_BLOCK <= hidden <= MAX_HIDDEN and not hidden & (hidden - 1)
 
 
-def _interpret() -> bool:
-  return jax.default_backend() != "gpu"
-
-
-def _compiler_params(num_warps: int):
-  if _interpret():
+def _compiler_params(num_warps: int, interpret: bool):
+  if interpret:
     return None
   from jax.experimental.pallas import triton as pl_triton
   return pl_triton.CompilerParams(num_warps=num_warps, num_stages=1)
@@ -59,7 +55,7 @@ def _gates(z_ref, t, hidden):
 
 
 def _tanh(x, approx):
-  if approx and not _interpret():
+  if approx:  # never set when interpreting: the instruction is GPU assembly
     from jax.experimental.pallas import triton as pl_triton
     return pl_triton.approx_tanh(x)  # one hardware instruction (tanh.approx.f32)
   return jnp.tanh(x)
@@ -151,7 +147,7 @@ def _backward_kernel(w_ref, gates_ref, cs_ref, valid_ref, c0_ref, dhs_ref, dcs_r
   dc0_ref[...] = dc0
 
 
-def _call(kernel, args, outs, *, block_batch, num_warps):
+def _call(kernel, args, outs, *, block_batch, num_warps, interpret):
   """``pallas_call`` with one program per ``block_batch`` rows of the batch.
 
   ``args``: ``(array, batch_axis)`` pairs (``batch_axis`` None: every program sees all of it);
@@ -165,25 +161,24 @@ def _call(kernel, args, outs, *, block_batch, num_warps):
       kernel, grid=(batch // block_batch,),
       out_shape=[jax.ShapeDtypeStruct(shape, jnp.float32) for shape, _ in outs],
       in_specs=[spec(x.shape, a) for x, a in args], out_specs=[spec(*o) for o in outs],
-      compiler_params=_compiler_params(num_warps), interpret=_interpret(),
+      compiler_params=_compiler_params(num_warps, interpret), interpret=interpret,
   )(*[x for x, _ in args])
 
 
-def _forward(w_h, proj, valid, h0, c0, *, block_batch, num_warps, dtype, approx, with_gates):
+def _forward(w_h, proj, valid, h0, c0, cfg, *, with_gates):
   num_steps, batch, gates = proj.shape
   seq = ((num_steps, batch, gates // 4), 1)
   outs = [seq, seq] + ([(proj.shape, 1)] if with_gates else [])
-  return _call(functools.partial(_forward_kernel, dtype=dtype, approx=approx),
+  return _call(functools.partial(_forward_kernel, dtype=cfg.forward_dtype, approx=cfg.approx),
                [(w_h, None), (proj, 1), (valid, 1), (h0, 0), (c0, 0)], outs,
-               block_batch=block_batch, num_warps=num_warps)
+               block_batch=cfg.block_batch, num_warps=cfg.num_warps, interpret=cfg.interpret)
 
 
-def _backward(w_h, gates_act, cs, valid, c0, dhs, dcs, *, block_batch, num_warps, dtype,
-              approx):
-  return _call(functools.partial(_backward_kernel, dtype=dtype, approx=approx),
+def _backward(w_h, gates_act, cs, valid, c0, dhs, dcs, cfg):
+  return _call(functools.partial(_backward_kernel, dtype=cfg.backward_dtype, approx=cfg.approx),
                [(w_h, None), (gates_act, 1), (cs, 1), (valid, 1), (c0, 0), (dhs, 1), (dcs, 1)],
                [(gates_act.shape, 1), (c0.shape, 0), (c0.shape, 0)],
-               block_batch=block_batch, num_warps=num_warps)
+               block_batch=cfg.block_batch, num_warps=cfg.num_warps, interpret=cfg.interpret)
 
 
 class _Config(NamedTuple):
@@ -193,28 +188,24 @@ class _Config(NamedTuple):
   forward_dtype: Any
   backward_dtype: Any
   approx: bool
+  interpret: bool
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(5,))
 def _layer(w_h, proj, valid, h0, c0, cfg):
-  hs, cs = _forward(w_h, proj, valid, h0, c0, block_batch=cfg.block_batch,
-                    num_warps=cfg.num_warps, dtype=cfg.forward_dtype, approx=cfg.approx,
-                    with_gates=False)
+  hs, cs = _forward(w_h, proj, valid, h0, c0, cfg, with_gates=False)
   return hs, cs
 
 
 def _layer_fwd(w_h, proj, valid, h0, c0, cfg):
-  hs, cs, gates_act = _forward(w_h, proj, valid, h0, c0, block_batch=cfg.block_batch,
-                               num_warps=cfg.num_warps, dtype=cfg.forward_dtype,
-                               approx=cfg.approx, with_gates=True)
+  hs, cs, gates_act = _forward(w_h, proj, valid, h0, c0, cfg, with_gates=True)
   return (hs, cs), (w_h, gates_act, hs, cs, valid, h0, c0)
 
 
 def _layer_bwd(cfg, residuals, cotangents):
   w_h, gates_act, hs, cs, valid, h0, c0 = residuals
   dhs, dcs = cotangents
-  dz, dh0, dc0 = _backward(w_h, gates_act, cs, valid, c0, dhs, dcs, block_batch=cfg.block_batch,
-                           num_warps=cfg.num_warps, dtype=cfg.backward_dtype, approx=cfg.approx)
+  dz, dh0, dc0 = _backward(w_h, gates_act, cs, valid, c0, dhs, dcs, cfg)
   h_prev = jnp.concatenate([h0[None], hs[:-1]], axis=0)
   dw_h = jnp.einsum("tbh,tbg->hg", h_prev, dz)
   return dw_h, dz, jnp.zeros_like(valid), dh0, dc0
@@ -226,19 +217,21 @@ _layer.defvjp(_layer_fwd, _layer_bwd)
 def layer(w_h_Hx4H: jax.Array, projected_TxBx4H: jax.Array, h0_BxH: jax.Array, c0_BxH: jax.Array,
           valid_TxB: jax.Array | None = None, *, block_batch: int = MIN_BLOCK,
           num_warps: int = 8, forward_dtype=jnp.float16, backward_dtype=jnp.bfloat16,
-          approx_math: bool = True) -> tuple[jax.Array, jax.Array]:
+          approx_math: bool = True, interpret: bool | None = None
+          ) -> tuple[jax.Array, jax.Array]:
   """Every step's ``(h, c)`` of one LSTM layer, ``TxBxH`` each, gates ordered i, f, g, o.
 
   ``projected_TxBx4H`` is the layer's input already multiplied by ``w_x`` plus bias (as
   :func:`rnn_aux.lstm.project_inputs` computes it); where ``valid_TxB`` is False the carry is kept.
   Differentiable in the weights, the projected inputs and the initial carry. The batch is padded
-  to a multiple of ``block_batch`` (rows per program).
+  to a multiple of ``block_batch`` (rows per program). ``interpret``: run Pallas' interpreter
+  (None: on any backend but GPU, where only CPU is accepted); ``approx_math`` is ignored there.
   """
   num_steps, batch, gates = projected_TxBx4H.shape
   hidden = gates // 4
   if num_steps == 0:
     raise ValueError("the fused LSTM kernel needs at least one time step")
-  if jax.default_backend() not in ("gpu", "cpu"):
+  if interpret is None and jax.default_backend() not in ("gpu", "cpu"):
     raise ValueError(f"the fused LSTM kernel is written for GPUs (Triton; on CPU Pallas' "
                      f"interpreter runs it for tests), not {jax.default_backend()}: use "
                      "recurrence='scan' (lstm.scan(..., impl='scan'))")
@@ -256,7 +249,9 @@ def layer(w_h_Hx4H: jax.Array, projected_TxBx4H: jax.Array, h0_BxH: jax.Array, c
   valid = jnp.pad(valid, ((0, 0), (0, pad)))  # padded rows: invalid, their carry stays zero
   h0, c0 = (jnp.pad(x.astype(jnp.float32), ((0, pad), (0, 0))) for x in (h0_BxH, c0_BxH))
   args = [proj, valid, h0, c0]
+  if interpret is None:
+    interpret = jax.default_backend() != "gpu"
   cfg = _Config(block_batch, num_warps, jnp.dtype(forward_dtype), jnp.dtype(backward_dtype),
-                bool(approx_math))
+                bool(approx_math) and not interpret, bool(interpret))
   hs, cs = _layer(w_h_Hx4H.astype(jnp.float32), *args, cfg)
   return hs[:, :batch], cs[:, :batch]

@@ -93,3 +93,20 @@ def test_bad_inputs_name_the_fix():
   with pytest.raises(ValueError, match="choose one of scan, fused"):
     models.ModelSpec(num_classes=10, recurrence="cudnn")
 
+
+
+def test_kernels_lower_to_triton_for_cuda_without_a_gpu():
+  """Pallas -> Triton lowering of both kernels, checked on CPU by exporting for CUDA."""
+  t, b, h = 8, 32, 16
+
+  def loss(w, proj, h0):
+    hs, cs = lstm_fused.layer(w, proj, h0, h0, interpret=False)
+    return jnp.sum(hs[-1]) + jnp.sum(cs)
+  triton = "__gpu$xla.gpu.triton"
+  exported = jax.export.export(
+      jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2))), platforms=["cuda"],
+      disabled_checks=[jax.export.DisabledSafetyCheck.custom_call(triton)])(
+          jnp.zeros((h, 4 * h)), jnp.zeros((t, b, 4 * h)), jnp.zeros((b, h)))
+  module = exported.mlir_module()
+  assert module.count(triton) == 2  # the forward kernel (with gates) and the backward kernel
+  assert "tanh.approx.f32" in module  # the approximate tanh made it into the GPU kernel

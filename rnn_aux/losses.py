@@ -75,11 +75,14 @@ def objective(params: dict, spec: models.ModelSpec, tokens_BxTxC: jax.Array, lab
   """
   last = models.last_positions(tokens_BxTxC, valid_BxT)
   metrics = {}
+
+  def read(positions, horizon, span=1):
+    return models.encoder_states(params, spec, tokens_BxTxC, positions, horizon=horizon,
+                                 span=span, valid_BxT=valid_BxT)
+
   aux_states = None
   if spec.aux is None:
-    sup_states = models.encoder_states(params, spec, tokens_BxTxC, last, horizon=spec.horizon,
-                                       valid_BxT=valid_BxT)
-    final_h = sup_states[-1].h[:, 0, 0]
+    sup_states = read(last, spec.horizon)
   else:
     low, high = auxiliary.anchor_range(spec.aux, last[:, 0] + 1, spec.aux_length)
     anchors = auxiliary.sample_anchors(key, low, high, spec.num_anchors, spec.anchors_per_example)
@@ -87,17 +90,13 @@ def objective(params: dict, spec: models.ModelSpec, tokens_BxTxC: jax.Array, lab
     span = spec.aux_length if spec.aux == auxiliary.PREDICTION else 1
     if spec.horizon == spec.aux_horizon and (span == 1 or spec.horizon is None):
       # One pass serves both losses: the windows (or the full scan) are shared.
-      states = models.encoder_states(params, spec, tokens_BxTxC,
-                                     jnp.concatenate([last, anchors], axis=1),
-                                     horizon=spec.horizon, span=span, valid_BxT=valid_BxT)
-      final_h = states[-1].h[:, 0, 0]
+      states = read(jnp.concatenate([last, anchors], axis=1), spec.horizon, span)
+      sup_states = jax.tree.map(lambda x: x[:, :1], states)
       aux_states = jax.tree.map(lambda x: x[:, 1:], states)
     else:
-      sup_states = models.encoder_states(params, spec, tokens_BxTxC, last, horizon=spec.horizon,
-                                         valid_BxT=valid_BxT)
-      final_h = sup_states[-1].h[:, 0, 0]
-      aux_states = models.encoder_states(params, spec, tokens_BxTxC, anchors,
-                                         horizon=spec.aux_horizon, span=span, valid_BxT=valid_BxT)
+      sup_states = read(last, spec.horizon)
+      aux_states = read(anchors, spec.aux_horizon, span)
+  final_h = sup_states[-1].h[:, 0, 0]
   sup_loss, sup_metrics = classification_loss(
       models.classify(params, final_h, spec.head_activation), labels_B)
   metrics.update({f"supervised/{k}": v for k, v in sup_metrics.items()})

@@ -15,6 +15,7 @@ from typing import Optional
 
 import jax
 import jax.numpy as jnp
+from jax.experimental import multihost_utils
 import ml_collections
 import numpy as np
 
@@ -171,6 +172,17 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
           f"loss is {loss.ravel()[0]} at step {step}; the last good checkpoint is step "
           f"{ckpt.latest_step()} in {workdir} (try a lower learning_rate or clip_norm)")
 
+  def stop_requested(sync_point: bool) -> bool:
+    """Whether to stop now. With several processes they must stop at the same step (checkpoint
+    saving and the steps are collective), so a signal that reached only some of them is shared at
+    the next sync point (log, epoch end or checkpoint step: they sync there anyway)."""
+    local = stop["signal"] is not None
+    if jax.process_count() == 1:
+      return local
+    if not sync_point:
+      return False
+    return bool(np.any(multihost_utils.process_allgather(np.int32(local))))
+
   def save(step):
     host_state = jax.tree.map(lambda x: x[0], rstate)
     ckpt.save(step, host_state, {"loader": train_data.get_state(), "history": history,
@@ -216,10 +228,11 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
         writer.scalars(step, {"test/accuracy": result["accuracy"], "test/loss": result["loss"]})
         print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}",
               flush=True)
-      if stop["signal"] is not None:
+      checkpoint_step = step % config.checkpoint_every_steps == 0 or at_epoch_end
+      if stop_requested(checkpoint_step or step % config.log_every_steps == 0):
         status = "preempted"
         break
-      if step % config.checkpoint_every_steps == 0 or at_epoch_end:
+      if checkpoint_step:
         check_finite(m["loss"])  # never save a diverged state
         save(step)
     if last_metrics is not None:

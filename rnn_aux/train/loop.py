@@ -4,7 +4,8 @@ Schedule: ``pretrain_epochs`` of the auxiliary loss alone (supervised weight 0),
 ``train_epochs`` of ``supervised + aux_weight * auxiliary``. The weights are traced scalars, so both
 phases share one compiled step. A run killed at any point and started again with the same config
 and workdir continues from its last checkpoint (state, RNG and data position) and ends with the
-parameters an uninterrupted run would have. SIGTERM (preemption) saves a checkpoint and returns.
+parameters an uninterrupted run would have. SIGTERM (preemption) saves a checkpoint and returns;
+with several processes, all stop at the same step when any of them got the signal.
 """
 from __future__ import annotations
 

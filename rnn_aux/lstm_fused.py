@@ -27,6 +27,7 @@ On CPU it runs in Pallas' interpreter (correct, slow: for tests).
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any, NamedTuple
 
 import jax
@@ -251,6 +252,10 @@ def layer(w_h_Hx4H: jax.Array, projected_TxBx4H: jax.Array, h0_BxH: jax.Array, c
   args = [proj, valid, h0, c0]
   if interpret is None:
     interpret = jax.default_backend() != "gpu"
+    if interpret:
+      warnings.warn("the fused LSTM kernel runs in Pallas' interpreter here (no GPU): correct but "
+                    "slow; use recurrence='scan' (lstm.scan(..., impl='scan')) off GPUs",
+                    stacklevel=2)
   cfg = _Config(block_batch, num_warps, jnp.dtype(forward_dtype), jnp.dtype(backward_dtype),
                 bool(approx_math) and not interpret, bool(interpret))
   hs, cs = _layer(w_h_Hx4H.astype(jnp.float32), *args, cfg)

@@ -8,6 +8,8 @@ from rnn_aux import lstm, lstm_fused, models, truncation
 
 T, B, D = 11, 20, 3  # B=20: not a multiple of the 16-row blocks, so padding is exercised
 FP32 = dict(forward_dtype=jnp.float32, backward_dtype=jnp.float32, approx_math=False)
+# On CPU the kernel runs in Pallas' interpreter and says so; test_interpreter_warns checks that.
+pytestmark = pytest.mark.filterwarnings("ignore:the fused LSTM kernel runs in Pallas")
 
 
 def _inputs(hidden):
@@ -110,3 +112,10 @@ def test_kernels_lower_to_triton_for_cuda_without_a_gpu():
   module = exported.mlir_module()
   assert module.count(triton) == 2  # the forward kernel (with gates) and the backward kernel
   assert "tanh.approx.f32" in module  # the approximate tanh made it into the GPU kernel
+
+
+@pytest.mark.filterwarnings("default")
+def test_interpreter_warns_off_gpu():
+  with pytest.warns(UserWarning, match="use recurrence='scan'"):
+    lstm_fused.layer(jnp.zeros((16, 64)), jnp.zeros((2, 16, 64)), jnp.zeros((16, 16)),
+                     jnp.zeros((16, 16)))

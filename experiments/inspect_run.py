@@ -39,7 +39,7 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   path = os.path.join(workdir, "config.json")
   if not os.path.exists(path):
     raise FileNotFoundError(f"{path} does not exist; pass the --workdir of a run")
-  config = ml_collections.ConfigDict(checkpoint._with_legacy_values(json.load(open(path))))
+  config = ml_collections.ConfigDict(checkpoint.with_legacy_values(json.load(open(path))))
   if config.model.name != "lstm":
     raise ValueError(f"inspect_run looks at LSTM runs; {workdir} is a {config.model.name} run")
   task = tasks.get_task(config.task)

@@ -2,11 +2,16 @@
 
   python experiments/report.py workdirs/mnist_rlstm_t300 workdirs/pmnist_lstm_t300 ...
 
-A workdir's row comes from its config.json (task, model, horizons) and results.json.
+A workdir's row comes from its config.json (task, model, horizons, training settings) and
+results.json.
 """
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from rnn_aux.train import checkpoint  # noqa: E402
 
 PAPER = {  # Table 2, test accuracy %: (MNIST, pMNIST, CIFAR-10)
     "lstm_full": (98.3, 89.4, 58.8), "lstm_t300": (11.3, 88.8, 49.0),
@@ -25,11 +30,18 @@ def row_name(config: dict) -> str:
   return f"{prefix}_{'full' if m['horizon'] is None else 't' + str(m['horizon'])}"
 
 
+def settings(config: dict) -> str:
+  """The choices the paper leaves open that runs of one row differ in most often."""
+  m = config["model"]
+  return (f"{config['optimizer']} {config['learning_rate']:g}, {m['head_activation']} head, "
+          f"{m['recurrence']}")
+
+
 def main(workdirs):
   rows = []
   for wd in workdirs:
     with open(os.path.join(wd, "config.json")) as f:
-      config = json.load(f)
+      config = checkpoint.with_legacy_values(json.load(f))
     path = os.path.join(wd, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
     name, task = row_name(config), config["task"]
@@ -37,9 +49,10 @@ def main(workdirs):
     acc = results.get("final_test_accuracy")
     rows.append(f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
                 f"{'-' if acc is None else f'{100 * acc:.1f}'} | {'-' if paper is None else paper} | "
-                f"{results.get('epochs', 0):.1f} | {results.get('status', 'not run')} |")
-  print("| model | task | ours (test %) | paper (test %) | epochs | status |")
-  print("|---|---|---|---|---|---|")
+                f"{results.get('epochs', 0):.1f} | {results.get('status', 'not run')} | "
+                f"{settings(config)} |")
+  print("| model | task | ours (test %) | paper (test %) | epochs | status | settings |")
+  print("|---|---|---|---|---|---|---|")
   print("\n".join(rows))
 
 

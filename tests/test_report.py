@@ -26,10 +26,14 @@ def test_report_and_plot(tmp_path, capsys):
   a = _workdir(tmp_path, "a", "mnist", "rlstm_t300", 0.9)
   b = _workdir(tmp_path, "b", "pmnist", "lstm_full", 0.5)
   c = _workdir(tmp_path, "c", "cifar10_jpeg_lossy", "transformer", 0.3)
+  old = json.loads((tmp_path / "b" / "config.json").read_text())  # a run from before the fields
+  del old["model"]["head_activation"], old["model"]["recurrence"]
+  (tmp_path / "b" / "config.json").write_text(json.dumps(old))
   report.main([a, b, c])
   out = capsys.readouterr().out
   assert "| rlstm_t300 | mnist | 90.0 | 96.4 |" in out
-  assert "| lstm_full | pmnist | 50.0 | 89.4 |" in out
+  assert "| completed | rmsprop 0.001, gelu head, scan |" in out
+  assert "| lstm_full | pmnist | 50.0 | 89.4 | 2.0 | completed | rmsprop 0.001, relu head, scan |" in out
   assert "| transformer | cifar10_jpeg_lossy (JPEG-lossy) | 30.0 | 62.2 |" in out
   png = tmp_path / "curves.png"
   r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",

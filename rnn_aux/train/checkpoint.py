@@ -21,7 +21,8 @@ RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoin
 LEGACY_VALUES = {"model": {"recurrence": "scan", "head_activation": "relu"}}
 
 
-def _with_legacy_values(saved: dict) -> dict:
+def with_legacy_values(saved: dict) -> dict:
+  """A saved config with the fields added since filled in as the run that saved it ran."""
   out = dict(saved)
   for section, values in LEGACY_VALUES.items():
     if isinstance(out.get(section), dict):
@@ -40,7 +41,7 @@ def guard_config(workdir: str, config_dict: dict) -> None:
   current = {k: v for k, v in config_dict.items() if k not in RESUMABLE_FIELDS}
   if os.path.exists(path):
     with open(path) as f:
-      saved = {k: v for k, v in _with_legacy_values(json.load(f)).items()
+      saved = {k: v for k, v in with_legacy_values(json.load(f)).items()
                if k not in RESUMABLE_FIELDS}
     if saved != current:
       diff = []

@@ -136,16 +136,14 @@ def step_part(variant, t, recurrence):
           "temp_MiB": temp / 2**20, "peak_MiB": peak / 2**20}
 
 
-def _subprocess_result(args, on_error):
-  """Run this script with ``args`` in a fresh process; its ``RESULT {json}`` line, or the error."""
+def _subprocess_result(args):
+  """Run this script with ``args`` in a fresh process: its ``RESULT {json}`` dict, or
+  ``{"error": the exception's own line}``."""
   r = subprocess.run([sys.executable, __file__] + args, capture_output=True, text=True)
   line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
   if line:
     return json.loads(line[0][7:])
-  tail = (r.stderr.strip().splitlines() or ["no output"])[-1][:300]  # the exception's own line
-  if isinstance(on_error, dict):
-    return {**on_error, "error": tail}
-  return [{**on_error[0], "error": tail}]
+  return {"error": (r.stderr.strip().splitlines() or ["no output"])[-1][:300]}
 
 
 def environment():
@@ -184,21 +182,20 @@ def main():
   if a.part == "lstm_inner":  # the lstm part in its own process (see below)
     shapes = ([tuple(int(v) for v in s.split("x")) for s in a.lstm_shapes.split(",")]
               if a.lstm_shapes else [(H, t) for t in TS] + [(2 * H, TS[0])])
-    print("RESULT " + json.dumps(lstm_part(shapes)), flush=True)
+    print("RESULT " + json.dumps({"rows": lstm_part(shapes)}), flush=True)
     return
   if a.part in ("all", "lstm"):
     # Own process: torch's and JAX's allocators keep what the layer timings took, which would
     # otherwise crowd the train steps' memory and their peak counters.
-    out["lstm"] = _subprocess_result(["--part", "lstm_inner", "--lstm_shapes", a.lstm_shapes],
-                                     [{"error": "lstm part failed"}])
+    result = _subprocess_result(["--part", "lstm_inner", "--lstm_shapes", a.lstm_shapes])
+    out["lstm"] = result.get("rows", [result])
   if a.part in ("all", "step"):
     out["step"] = []
     todo = ([(v, int(t), r) for v, t, r in (x.split(":") for x in a.steps.split(","))] if a.steps
             else [(v, t, r) for v in VARIANTS for t in TS for r in ("scan", "fused")])
     for variant, t, recurrence in todo:  # scan/fused pairs adjacent: a cut-short run compares
-      row = _subprocess_result(["--part", "step", "--variant", variant, "--T", str(t),
-                                "--recurrence", recurrence],
-                               {"variant": variant, "recurrence": recurrence, "T": t})
+      row = {"variant": variant, "recurrence": recurrence, "T": t, **_subprocess_result(
+          ["--part", "step", "--variant", variant, "--T", str(t), "--recurrence", recurrence])}
       out["step"].append(row)
       print(row, flush=True)
   os.makedirs(a.out, exist_ok=True)

@@ -53,23 +53,19 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   source = pipeline.load_source(task, "train", data_dir or config.data_dir, config.data_source)
   batch = next(iter(pipeline.SequenceLoader(task, source, global_batch_size=examples, seed=1)))
   tokens, labels = jnp.asarray(batch.tokens), jnp.asarray(batch.labels)
-  valid = None if batch.valid is None else jnp.asarray(batch.valid)
+  valid = jnp.asarray(batch.valid)
   params, act = jax.tree.map(jnp.asarray, state.params), config.model.head_activation
 
   def loss_of_inputs(x_BxTxE):
     last = models.last_positions(tokens, valid)
     states = truncation.states_at(params["lstm"], x_BxTxE, last, horizon=None, valid_BxT=valid)
-    return losses.classification_loss(models.classify(params, states[-1].h[:, 0, 0], act),
-                                      labels)[0]
+    h = states[-1].h[:, 0, 0]  # the final hidden state, BxH
+    return losses.classification_loss(models.classify(params, h, act), labels)[0], h
 
   x = feedforward.embed_tokens(params["embed"], tokens)
-  loss, grad = jax.value_and_grad(loss_of_inputs)(x)
+  (loss, h), grad = jax.value_and_grad(loss_of_inputs, has_aux=True)(x)
   per_step = np.asarray(jnp.sqrt(jnp.sum(grad ** 2, axis=(0, 2))))
   bands = [float(b.sum()) for b in np.array_split(per_step, BANDS)]
-  carry = truncation.carries_before(params["lstm"], tokens, models.last_positions(tokens, valid) + 1,
-                                    valid_BxT=valid, embed=feedforward.embed_tokens,
-                                    embed_params=params["embed"])
-  h = carry[-1].h[:, 0]
   live, a = [], h
   for layer in params["head"][:-1]:
     a = feedforward.ACTIVATIONS[act](a @ layer["w"] + layer["b"])

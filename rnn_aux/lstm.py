@@ -81,10 +81,14 @@ def carry_vector(carry: Carry) -> jax.Array:
   return jnp.concatenate([x for state in carry for x in state], axis=-1)
 
 
+def _project(layer: dict, x: jax.Array) -> jax.Array:
+  """One layer's input projection ``x @ w_x + b``: ``...xD -> ...x4H``."""
+  return x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
+
+
 def project_inputs(params: Params, inputs_xD: jax.Array) -> jax.Array:
   """Bottom layer's input projection ``x @ w_x + b`` for any leading shape: ``...xD -> ...x4H``."""
-  layer = params[0]
-  return inputs_xD @ layer["w_x"].astype(inputs_xD.dtype) + layer["b"].astype(inputs_xD.dtype)
+  return _project(params[0], inputs_xD)
 
 
 def _cell(z: jax.Array, state: LSTMState) -> LSTMState:
@@ -111,8 +115,7 @@ def step(params: Params, carry: Carry, projected_BxG: jax.Array,
   z = projected_BxG
   for i, (layer, state) in enumerate(zip(params, carry)):
     if i > 0:
-      x = new[-1].h
-      z = x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
+      z = _project(layer, new[-1].h)
     z = z + state.h @ layer["w_h"].astype(state.h.dtype)
     new.append(_cell(z, state))
   new = tuple(new)
@@ -170,8 +173,7 @@ def _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries):
   x, finals, seqs = inputs_TxBxD, [], []
   for layer, state in zip(params, carry):
     if lstm_fused.fits(layer["w_h"].shape[0]):
-      projected = x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
-      hs, cs = lstm_fused.layer(layer["w_h"], projected, state.h, state.c, valid_TxB)
+      hs, cs = lstm_fused.layer(layer["w_h"], _project(layer, x), state.h, state.c, valid_TxB)
       seq = LSTMState(hs.astype(state.h.dtype), cs.astype(state.c.dtype))
     else:
       (seq,) = scan((layer,), (state,), x, valid_TxB, unroll=unroll, return_carries=True)[1]

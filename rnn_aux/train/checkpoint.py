@@ -30,6 +30,14 @@ def with_legacy_values(saved: dict) -> dict:
   return out
 
 
+def _flat(config: dict, prefix: str = "") -> dict:
+  """``{"model": {"aux": x}}`` -> ``{"model.aux": x}``."""
+  out = {}
+  for k, v in config.items():
+    out.update(_flat(v, f"{prefix}{k}.") if isinstance(v, dict) else {f"{prefix}{k}": v})
+  return out
+
+
 class ConfigMismatchError(ValueError):
   pass
 
@@ -38,20 +46,14 @@ def guard_config(workdir: str, config_dict: dict) -> None:
   """Write ``config.json`` into a new workdir, or check that it matches an existing one."""
   path = os.path.join(workdir, "config.json")
   config_dict = json.loads(json.dumps(config_dict, default=str))  # tuples -> lists, as saved
-  current = {k: v for k, v in config_dict.items() if k not in RESUMABLE_FIELDS}
+  current = {k: v for k, v in _flat(config_dict).items() if k not in RESUMABLE_FIELDS}
   if os.path.exists(path):
     with open(path) as f:
-      saved = {k: v for k, v in with_legacy_values(json.load(f)).items()
+      saved = {k: v for k, v in _flat(with_legacy_values(json.load(f))).items()
                if k not in RESUMABLE_FIELDS}
     if saved != current:
-      diff = []
-      for k in sorted(set(saved) | set(current)):
-        a, b = saved.get(k), current.get(k)
-        if isinstance(a, dict) and isinstance(b, dict):
-          diff += [f"{k}.{f}={a.get(f)!r} (now {b.get(f)!r})" for f in sorted(set(a) | set(b))
-                   if a.get(f) != b.get(f)]
-        elif a != b:
-          diff.append(f"{k}={a!r} (now {b!r})")
+      diff = [f"{k}={saved.get(k)!r} (now {current.get(k)!r})"
+              for k in sorted(set(saved) | set(current)) if saved.get(k) != current.get(k)]
       raise ConfigMismatchError(
           f"workdir {workdir} was made with a different config ({'; '.join(diff)}); "
           "use a new --workdir, or pass the saved values to resume")

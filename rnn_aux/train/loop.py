@@ -50,7 +50,6 @@ def initialize_distributed(requested: bool) -> bool:
 
 def shutdown_distributed() -> None:
   """Wait for every process, then leave the distributed runtime in order (no failed barriers)."""
-  from jax.experimental import multihost_utils
   multihost_utils.sync_global_devices("rnn_aux_train_and_evaluate_done")
   jax.distributed.shutdown()
 
@@ -207,7 +206,9 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
       if bar is not None:
         bar.update(1)
       at_epoch_end = step % spe == 0 or step == total_steps
-      if step % config.log_every_steps == 0 or at_epoch_end:
+      log_step = step % config.log_every_steps == 0 or at_epoch_end
+      checkpoint_step = step % config.checkpoint_every_steps == 0 or at_epoch_end
+      if log_step:
         values = {k: float(v[0]) for k, v in jax.device_get(m).items()}
         check_finite(values["loss"])
         now = time.perf_counter()
@@ -229,8 +230,7 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
         writer.scalars(step, {"test/accuracy": result["accuracy"], "test/loss": result["loss"]})
         print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}",
               flush=True)
-      checkpoint_step = step % config.checkpoint_every_steps == 0 or at_epoch_end
-      if stop_requested(checkpoint_step or step % config.log_every_steps == 0):
+      if stop_requested(log_step or checkpoint_step):
         status = "preempted"
         break
       if checkpoint_step:

@@ -58,6 +58,29 @@ def test_smoke_trains_and_loss_falls(tmp_path, mnist_dir):
   assert json.loads((wd / "results.json").read_text()) == res
 
 
+def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_dir):
+  from rnn_aux.data import pipeline
+  src = list(range(320))
+  train, val = pipeline.split_validation(src, 64)
+  seen = {train[i] for i in range(len(train))}
+  held = set(val.__getitems__(list(range(len(val)))))
+  assert len(train) == 256 and held == set(range(256, 320)) and not seen & held
+  assert pipeline.split_validation(src, 0) == (src, None)
+  with pytest.raises(ValueError, match="hold out fewer"):
+    pipeline.split_validation(src, 320)
+  # train_examples then caps the remaining training examples, never reaching into validation.
+  wd = tmp_path / "run"
+  r = subprocess.run(_args(wd, mnist_dir, "--config.validation_examples=96",
+                           "--config.train_examples=160", "--config.max_steps=10"),
+                     env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  res = json.loads((wd / "results.json").read_text())
+  last = res["history"][-1]
+  assert last["validation"]["examples"] == 96 and last["examples"] == 200
+  assert res["final_validation_accuracy"] == last["validation"]["accuracy"]
+  assert "validation accuracy" in r.stdout
+
+
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir):
   extra = ("--config.train_epochs=2", "--config.checkpoint_every_steps=5")
   straight = tmp_path / "straight"

@@ -21,6 +21,7 @@ def make(task: str, preset: str, *, train_epochs: int = 100, pretrain_epochs: in
   c.data_source = "auto"       # auto | offline | catalog (download with a network)
   c.train_examples = 0         # 0: whole split
   c.eval_examples = 0
+  c.validation_examples = 0    # held out from the end of the train split, evaluated beside test
   c.seed = 0
   c.batch_size = 128
   c.eval_batch_size = 500

@@ -77,20 +77,42 @@ def get_rows(source, keys):
     return [source[k] for k in keys]
 
 
-class FirstExamples:
-  """The first ``n`` examples of a data source (quick runs on a subset)."""
+class ExampleRange:
+  """Examples ``[start, stop)`` of a data source: a subset for quick runs, or the validation split
+  carved from the end of the training split (disjoint from the examples before it)."""
 
-  def __init__(self, source, n: int):
-    self._source, self._n = source, min(n, len(source))
+  def __init__(self, source, start: int, stop: int):
+    stop = min(stop, len(source))
+    if not 0 <= start <= stop:
+      raise ValueError(f"example range [{start}, {stop}) is outside the source's {len(source)} "
+                       "examples")
+    self._source, self._start, self._n = source, start, stop - start
 
   def __len__(self):
     return self._n
 
   def __getitem__(self, i):
-    return self._source[i]
+    if not 0 <= i < self._n:
+      raise IndexError(i)
+    return self._source[self._start + i]
 
   def __getitems__(self, keys):
-    return get_rows(self._source, keys)
+    return get_rows(self._source, [self._start + k for k in keys])
+
+
+def split_validation(train_source, validation_examples: int):
+  """``(train, validation)``: the last ``validation_examples`` of the training split are held out
+  for choosing settings; ``validation`` is None when 0."""
+  if validation_examples < 0:
+    raise ValueError(f"validation_examples must be >= 0, got {validation_examples}")
+  n = len(train_source)
+  if not validation_examples:
+    return train_source, None
+  if validation_examples >= n:
+    raise ValueError(f"validation_examples={validation_examples} leaves no training example of "
+                     f"the {n}; hold out fewer")
+  return (ExampleRange(train_source, 0, n - validation_examples),
+          ExampleRange(train_source, n - validation_examples, n))
 
 
 class SequenceLoader:

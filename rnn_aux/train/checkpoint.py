@@ -18,14 +18,15 @@ import orbax.checkpoint as ocp
 RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
                     "data_dir")
 # Fields added after runs existed: a saved config without one ran as this value says.
-LEGACY_VALUES = {"model": {"recurrence": "scan", "head_activation": "relu"}}
+LEGACY_VALUES = {"validation_examples": 0,
+                 "model": {"recurrence": "scan", "head_activation": "relu"}}
 
 
 def with_legacy_values(saved: dict) -> dict:
   """A saved config with the fields added since filled in as the run that saved it ran."""
-  out = dict(saved)
+  out = {**{k: v for k, v in LEGACY_VALUES.items() if not isinstance(v, dict)}, **saved}
   for section, values in LEGACY_VALUES.items():
-    if isinstance(out.get(section), dict):
+    if isinstance(values, dict) and isinstance(out.get(section), dict):
       out[section] = {**values, **out[section]}
   return out
 

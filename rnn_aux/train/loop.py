@@ -124,16 +124,20 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
                      f"use a multiple of {n_total}")
   train_src = pipeline.load_source(task, "train", config.data_dir, config.data_source)
   test_src = pipeline.load_source(task, "test", config.data_dir, config.data_source)
+  train_src, val_src = pipeline.split_validation(train_src,
+                                                 config.get("validation_examples", 0))
   if config.get("train_examples"):
-    train_src = pipeline.FirstExamples(train_src, config.train_examples)
+    train_src = pipeline.ExampleRange(train_src, 0, config.train_examples)
   if config.get("eval_examples"):
-    test_src = pipeline.FirstExamples(test_src, config.eval_examples)
+    test_src = pipeline.ExampleRange(test_src, 0, config.eval_examples)
   host = dict(process_index=jax.process_index(), process_count=jax.process_count())
   train_data = pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
                                        seed=config.seed, **host)
   eval_bs = config.get("eval_batch_size") or config.batch_size
-  test_data = pipeline.SequenceLoader(task, test_src, global_batch_size=eval_bs, shuffle=False,
-                                      drop_remainder=False, **host)
+  eval_sets = {"test": test_src} if val_src is None else {"validation": val_src, "test": test_src}
+  eval_data = {name: pipeline.SequenceLoader(task, src, global_batch_size=eval_bs, shuffle=False,
+                                             drop_remainder=False, **host)
+               for name, src in eval_sets.items()}
 
   spe = train_data.steps_per_epoch
   pretrain_steps = config.pretrain_epochs * spe if model.has_aux else 0
@@ -224,12 +228,16 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
           bar.set_postfix(loss=f"{values['loss']:.3f}",
                           acc=f"{values.get('supervised/accuracy', 0):.3f}")
       if at_epoch_end:
-        result = evaluate(p_eval, rstate.params, test_data, n_dev)
-        result.update({"step": step, "epoch": step / spe})
+        evals = {name: evaluate(p_eval, rstate.params, data, n_dev)
+                 for name, data in eval_data.items()}
+        # A history entry is the test result (as before validation existed) plus the others.
+        result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe}
         history.append(result)
-        writer.scalars(step, {"test/accuracy": result["accuracy"], "test/loss": result["loss"]})
-        print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}",
-              flush=True)
+        writer.scalars(step, {f"{name}/{k}": r[k] for name, r in
+                              [("test", result)] + list(evals.items()) for k in ("accuracy", "loss")})
+        shown = "".join(f", {name} accuracy {r['accuracy']:.4f}" for name, r in evals.items())
+        print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}"
+              f"{shown}", flush=True)
       if stop_requested(log_step or checkpoint_step):
         status = "preempted"
         break
@@ -252,7 +260,9 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
              "history": history, "train_log": train_log,
              "wall_time_s": wall_before + time.perf_counter() - t_start,
              "devices": n_total, "device_kind": jax.devices()[0].device_kind,
-             "final_test_accuracy": history[-1]["accuracy"] if history else None}
+             "final_test_accuracy": history[-1]["accuracy"] if history else None,
+             "final_validation_accuracy": (history[-1]["validation"]["accuracy"]
+                                           if history and "validation" in history[-1] else None)}
   if jax.process_index() == 0:
     metrics.write_json_atomic(os.path.join(workdir, "results.json"), results)
   if status == "completed" and history:

@@ -1,0 +1,47 @@
+"""Golden numbers: each Table 2 preset's loss, gradient norm and eval logits on one fixed batch.
+
+Computed with the code before the design refactor (commit 4091c6c + validation split); a change that
+moves any of them by more than 1e-6 (relative) changed what the library computes.
+"""
+import importlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+from rnn_aux.data import tasks
+from rnn_aux.train import loop
+
+# (loss, global gradient norm, sum of eval logits weighted by class index + 1)
+GOLDEN = {
+    "mnist:lstm_full": (2.322781562805176, 0.8543499708175659, 0.47932037711143494),
+    "mnist:lstm_t300": (2.322781562805176, 0.854316771030426, 0.47932037711143494),
+    "mnist:rlstm_t300": (7.868387222290039, 0.8658781051635742, 0.47932037711143494),
+    "mnist:plstm_t300": (7.870291709899902, 0.888818621635437, 0.47932037711143494),
+    "mnist:rlstm_full": (7.868387222290039, 0.8659107685089111, 0.47932037711143494),
+    "mnist:plstm_full": (7.870291709899902, 0.8888342380523682, 0.47932037711143494),
+    "mnist:transformer": (2.5262956619262695, 12.87048625946045, 23.00798988342285),
+    "cifar10:rlstm_t300": (7.857417106628418, 0.9206501245498657, -0.541122317314148),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN))
+def test_preset_numbers_unchanged(case):
+  task_name, preset = case.split(":")
+  config = importlib.import_module(f"experiments.configs.{task_name}").get_config(preset)
+  task = tasks.get_task(config.task)
+  model = loop.build_model(config, task)
+  params = model.init(jax.random.PRNGKey(0))
+  rng = np.random.default_rng(0)
+  tokens = jnp.asarray(rng.integers(0, task.vocab_size, (2, task.seq_len, task.channels)),
+                       jnp.int32)
+  valid = jnp.ones((2, task.seq_len), bool)
+  labels = jnp.asarray(rng.integers(0, task.num_classes, (2,)), jnp.int32)
+  (loss, _), grads = jax.jit(jax.value_and_grad(model.loss, has_aux=True))(
+      params, tokens, valid, labels, jax.random.PRNGKey(1), jnp.float32(1), jnp.float32(1))
+  logits = jax.jit(model.logits)(params, tokens, valid)
+  weighted = jnp.sum(logits * jnp.arange(1, logits.shape[-1] + 1))
+  np.testing.assert_allclose([float(loss), float(optax.tree.norm(grads)), float(weighted)],
+                             GOLDEN[case], rtol=1e-6, atol=1e-7)

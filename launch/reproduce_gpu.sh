@@ -4,8 +4,18 @@
 #   bash launch/reproduce_gpu.sh TASK SECONDS DATA_DIR OUT_DIR RUN [RUN ...]
 # RUN is a preset, optionally with config overrides joined by '+':
 #   rlstm_t300   or   rlstm_t300+optimizer=adam+model.recurrence=fused
-# Overrides for every run: EXTRA_FLAGS="--config.model.recurrence=fused".
+# Overrides for every run of this call, not part of the run names (so a resume with the same names
+# finds its workdirs): OVERRIDES="optimizer=adam+validation_examples=5000" ('+'-joined, as in RUN),
+# or raw flags: EXTRA_FLAGS="--config.model.recurrence=fused".
 # Writes OUT_DIR/<task>_<run>/ workdirs and OUT_DIR/<task>_<run>.log (run name: '+' and '=' -> '_').
+#
+# CUDA MPS: separate processes on one GPU time-slice without it (4 processes = 1.05x one, H100);
+# with it they run side by side (1.75x). If nvidia-cuda-mps-control exists and no MPS daemon runs,
+# this script starts one, says so, and stops it when its runs end (also on SIGTERM/SIGINT, which
+# it passes on to the runs: they checkpoint and exit). A daemon it did not start is left alone.
+# NO_MPS=1 skips MPS. The daemon lives as long as this script: to keep runs going between shell
+# sessions, start the whole script detached (setsid bash launch/reproduce_gpu.sh ... &) and stop it
+# with kill -TERM <its pid>.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TASK="$1"; SECONDS_LIMIT="$2"; DATA_DIR="$3"; OUT="$4"; shift 4
@@ -13,7 +23,33 @@ PY="${PYTHON:-python3}"
 export XLA_PYTHON_CLIENT_PREALLOCATE=false
 export XLA_PYTHON_CLIENT_MEM_FRACTION="${XLA_PYTHON_CLIENT_MEM_FRACTION:-0.2}"
 mkdir -p "$OUT"
-NAMES=()
+
+MPS_STARTED=0
+stop_mps() {
+  if [ "$MPS_STARTED" = 1 ]; then
+    echo quit | nvidia-cuda-mps-control && echo "MPS: stopped the daemon this script started"
+    MPS_STARTED=0
+  fi
+}
+if [ "${NO_MPS:-0}" != 1 ] && command -v nvidia-cuda-mps-control > /dev/null; then
+  if pgrep -x nvidia-cuda-mps-control > /dev/null || pgrep -x nvidia-cuda-mps-server > /dev/null; then
+    echo "MPS: a daemon is already running; using it, leaving it running"
+  elif nvidia-cuda-mps-control -d; then
+    MPS_STARTED=1
+    echo "MPS: started nvidia-cuda-mps-control -d; will stop it when the runs end"
+  else
+    echo "MPS: could not start the daemon; the runs will time-slice the GPU"
+  fi
+else
+  echo "MPS: not used (NO_MPS=1 or no nvidia-cuda-mps-control); the runs time-slice the GPU"
+fi
+trap stop_mps EXIT
+
+COMMON=()
+IFS='+' read -ra KV <<< "${OVERRIDES:-}"
+for kv in "${KV[@]}"; do [ -n "$kv" ] && COMMON+=("--config.$kv"); done
+
+NAMES=(); PIDS=()
 for RUN in "$@"; do
   PRESET="${RUN%%+*}"
   NAME="${TASK}_$(echo "$RUN" | tr '+=' '__')"
@@ -25,9 +61,13 @@ for RUN in "$@"; do
   timeout -s TERM "$SECONDS_LIMIT" "$PY" experiments/train.py \
     --config "experiments/configs/${TASK}.py:${PRESET}" --workdir "$OUT/$NAME" \
     --config.data_dir="$DATA_DIR" --config.progress_bar=False --config.keep_checkpoints=1 \
-    "${FLAGS[@]}" ${EXTRA_FLAGS:-} > "$OUT/$NAME.log" 2>&1 &
+    "${COMMON[@]}" "${FLAGS[@]}" ${EXTRA_FLAGS:-} > "$OUT/$NAME.log" 2>&1 &
+  PIDS+=("$!")
+  echo "started $NAME (pid $!)"
 done
-wait
+# SIGTERM/SIGINT: pass TERM on (timeout forwards it to the run, which checkpoints and exits).
+trap 'echo "signal: stopping the runs"; kill -TERM "${PIDS[@]}" 2> /dev/null' TERM INT
+while [ -n "$(jobs -pr)" ]; do wait; done
 for NAME in "${NAMES[@]}"; do
   echo "== $NAME"; grep -E "test accuracy|resumed|parameters|error|stopped" "$OUT/$NAME.log" | tail -4
 done

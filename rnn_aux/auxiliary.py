@@ -1,52 +1,81 @@
-"""The paper's auxiliary losses' networks: anchors, the r-LSTM decoder and the p-LSTM predictor.
+"""Auxiliary losses as values: the registry, the anchors, and what every auxiliary network shares.
 
-Both work on anyone's recurrent model: the reconstruction decoder needs only the model's state at
-each anchor (any vector, ``BxNxS``) and the token sequence; the predictor needs the model's hidden
-states from each anchor on (``BxNxLxH``). Tokens are integers ``BxTxC`` (C channels per step, each in
-``[0, vocab_size)``); ``valid_BxT`` marks real steps (right padding).
+An auxiliary loss is an :class:`AuxiliaryLoss` (init, anchor range, how many consecutive states of
+the main network it reads from each anchor, loss) registered under a name; the classifier, the
+configs, the report and the validation look it up with :func:`get`. The paper's two are
+:mod:`rnn_aux.reconstruction` (r-LSTM) and :mod:`rnn_aux.prediction` (p-LSTM); a new one is one
+new file (or a few lines in your own code) ending in ``auxiliary.register(AuxiliaryLoss(...))``.
 
-Conventions (the paper's text is not available; these are our documented choices):
-
-* anchor ``a`` is a position whose state has read ``x[0..a]``;
-* r-LSTM, length ``l``: targets ``x[a-l .. a-1]`` in forward order. Decoder step ``j`` is fed
-  ``x[a-l-1+j]`` (teacher forcing) or only ``x[a-l-1]`` at ``j=0`` and zeros after (no teacher
-  forcing); a feed before the sequence start is a zero vector; targets before the start are masked.
-  The bottom decoder layer starts from ``tanh(W_h s + b_h), W_c s + b_c`` of the anchor state ``s``,
-  higher layers from zeros.
-* p-LSTM, length ``l``: an LSTM stacked on the main network reads its hidden states
-  ``h[a .. a+l-1]`` from a zero state and predicts ``x[a+1 .. a+l]``; targets past the end or on
-  padding are masked.
-* Anchors: ``num_anchors`` per sequence, drawn independently for every example (uniform over the
-  range where the whole target span lies inside the sequence, when there is one). Per-example
-  anchors give more varied positions per batch at no cost here, because truncated windows are
-  gathered per example (see ``truncation``).
+Tokens are integers ``BxTxC`` (C channels per step, each in ``[0, vocab_size)``); ``valid_BxT``
+marks real steps (right padding). Conventions (the paper's text is not available; these are our
+documented choices): anchor ``a`` is a position whose state has read ``x[0..a]``; ``num_anchors``
+anchors per sequence are drawn independently for every example, uniform over the loss's anchor
+range (per-example anchors give more varied positions per batch at no cost, because truncated
+windows are gathered per example, see ``truncation``).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
 
-from rnn_aux import feedforward, lstm
+from rnn_aux import recurrence as recurrence_lib
 
-RECONSTRUCTION = "reconstruction"
-PREDICTION = "prediction"
-KINDS = (RECONSTRUCTION, PREDICTION)
+
+class Setting(NamedTuple):
+  """What an auxiliary network knows of the task and of the main network (built by the model)."""
+  vocab_size: int
+  channels: int
+  embed_dim: int
+  main_hidden_sizes: tuple      # the main network's layers
+  length: int                   # l: steps reconstructed or predicted per anchor
+  hidden_sizes: tuple           # the auxiliary network's recurrent layers
+  head_sizes: tuple             # its MLP head's hidden layers
+  teacher_forcing: bool
+  rnn: recurrence_lib.Recurrence  # the recurrence of the main and the auxiliary networks
+
+
+class AuxiliaryLoss(NamedTuple):
+  """One auxiliary loss. ``states`` given to ``loss`` are the main network's carries at
+  ``anchor + j`` for ``j < span(length)`` (leaves ``BxNxSxH``), truncated at the auxiliary horizon."""
+  name: str
+  init: Callable[[jax.Array, Setting], Any]
+  # (lengths_B, length) -> inclusive (low_B, high_B) anchor bounds
+  anchor_range: Callable[[jax.Array, int], tuple]
+  span: Callable[[int], int]
+  # (params, states, tokens_BxTxC, anchors_BxN, valid_BxT or None, setting) -> (loss, metrics)
+  loss: Callable[..., tuple]
+
+
+_REGISTRY: dict[str, AuxiliaryLoss] = {}
+
+
+def register(aux: AuxiliaryLoss) -> AuxiliaryLoss:
+  """Make ``aux`` available by name (configs: ``--config.model.aux=NAME``); returns it."""
+  if not isinstance(aux, AuxiliaryLoss):
+    raise TypeError(f"register takes an AuxiliaryLoss, got {type(aux).__name__}")
+  if aux.name in _REGISTRY and _REGISTRY[aux.name] is not aux:
+    raise ValueError(f"an auxiliary loss named {aux.name!r} is already registered; pick another "
+                     "name")
+  _REGISTRY[aux.name] = aux
+  return aux
+
+
+def names() -> tuple[str, ...]:
+  return tuple(sorted(_REGISTRY))
+
+
+def get(name: str) -> AuxiliaryLoss:
+  if name not in _REGISTRY:
+    raise ValueError(f"unknown auxiliary loss {name!r}; choose one of: {', '.join(names())} "
+                     "(or register your own with rnn_aux.auxiliary.register)")
+  return _REGISTRY[name]
 
 
 def anchor_range(kind: str, lengths_B: jax.Array, length: int) -> tuple[jax.Array, jax.Array]:
-  """Inclusive per-example ``(low, high)`` anchor bounds for sequences of ``lengths_B`` steps.
-
-  Reconstruction: ``[min(l, n-1), n-1]``; prediction: ``[0, max(n-1-l, 0)]``. When ``l`` does not fit,
-  anchors still lie inside the sequence and the out-of-range targets are masked.
-  """
-  last = lengths_B - 1
-  if kind == RECONSTRUCTION:
-    return jnp.minimum(length, last), last
-  if kind == PREDICTION:
-    return jnp.zeros_like(last), jnp.maximum(last - length, 0)
-  raise ValueError(f"unknown auxiliary loss {kind!r}; choose one of {KINDS}")
+  """Inclusive per-example ``(low, high)`` anchor bounds of the loss ``kind``."""
+  return get(kind).anchor_range(lengths_B, length)
 
 
 def sample_anchors(key: jax.Array, low_B: jax.Array, high_B: jax.Array, num_anchors: int,
@@ -76,8 +105,8 @@ def gather_spans(states_BxTxS: jax.Array, positions_BxN: jax.Array, length: int)
   return jax.vmap(lambda s, i: s[i])(states_BxTxS, idx)
 
 
-def _targets(tokens_BxTxC, valid_BxT, idx_BxNxL):
-  """Tokens at ``idx`` and a mask that is False outside the sequence or on padding."""
+def tokens_at(tokens_BxTxC: jax.Array, valid_BxT: jax.Array | None, idx_BxNxL: jax.Array):
+  """Tokens at ``idx`` (``BxNxLxC``) and a mask that is False outside the sequence or on padding."""
   t = tokens_BxTxC.shape[1]
   inside = (idx_BxNxL >= 0) & (idx_BxNxL < t)
   idx = jnp.clip(idx_BxNxL, 0, t - 1)
@@ -87,7 +116,7 @@ def _targets(tokens_BxTxC, valid_BxT, idx_BxNxL):
   return targets, mask
 
 
-def _check_tokens(tokens_BxTxC, positions_BxN):
+def check_tokens(tokens_BxTxC: jax.Array, positions_BxN: jax.Array) -> None:
   if tokens_BxTxC.ndim != 3:
     raise ValueError(f"tokens must be BxTxC integers, got shape {tokens_BxTxC.shape}")
   if positions_BxN.ndim != 2 or positions_BxN.shape[0] != tokens_BxTxC.shape[0]:
@@ -95,94 +124,6 @@ def _check_tokens(tokens_BxTxC, positions_BxN):
                      f"got shape {positions_BxN.shape}")
 
 
-def _check_length(length):
-  if length < 1:
-    raise ValueError(f"auxiliary length l must be >= 1, got {length}")
-
-
-# ----------------------------------------------------------------------------- r-LSTM
-
-
-def init_reconstruction(key: jax.Array, *, state_size: int, vocab_size: int, channels: int,
-                        embed_dim: int, hidden_sizes: Sequence[int] = (256, 256),
-                        head_sizes: Sequence[int] = (256,)) -> dict:
-  """Reconstruction decoder: bridge from a ``state_size`` anchor state, embedding, LSTM, MLP head."""
-  kb, ke, kl, kh = jax.random.split(key, 4)
-  h0 = hidden_sizes[0]
-  return {
-      "bridge": feedforward.init_mlp(kb, state_size, (2 * h0,)),
-      "embed": feedforward.init_token_embedding(ke, vocab_size, channels, embed_dim),
-      "lstm": lstm.init(kl, embed_dim, hidden_sizes),
-      "head": feedforward.init_mlp(kh, hidden_sizes[-1], tuple(head_sizes) + (channels * vocab_size,)),
-  }
-
-
-def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: jax.Array,
-                          anchors_BxN: jax.Array, *, length: int, teacher_forcing: bool = True,
-                          valid_BxT: jax.Array | None = None, unroll: int = 1,
-                          impl: str = "scan"):
-  """Decode the ``length`` inputs before each anchor.
-
-  Returns:
-    ``(logits_BxNxLxCxV, targets_BxNxLxC, mask_BxNxL)``.
-  """
-  _check_tokens(tokens_BxTxC, anchors_BxN)
-  _check_length(length)
-  b, n = anchors_BxN.shape
-  c, v = params["embed"].shape[:2]
-  if state_BxNxS.shape[:2] != (b, n):
-    raise ValueError(f"anchor states must be BxNxS with B, N = {b}, {n}, got {state_BxNxS.shape}")
-  hidden = lstm.hidden_sizes(params["lstm"])
-  hc = feedforward.mlp(params["bridge"], state_BxNxS).reshape(b * n, 2 * hidden[0])
-  carry = lstm.zero_carry(params["lstm"], b * n)
-  carry = (lstm.LSTMState(jnp.tanh(hc[:, :hidden[0]]), hc[:, hidden[0]:]),) + carry[1:]
-
-  j = jnp.arange(length)
-  feed_idx = anchors_BxN[..., None] - length - 1 + j  # BxNxL
-  feed_tokens, feed_ok = _targets(tokens_BxTxC, valid_BxT, feed_idx)
-  if not teacher_forcing:
-    feed_ok = feed_ok & (j == 0)
-  feed = feedforward.embed_tokens(params["embed"], feed_tokens) * feed_ok[..., None]
-  feed = jnp.moveaxis(feed.reshape(b * n, length, -1), 1, 0)  # L x BN x E
-  _, hs = lstm.scan(params["lstm"], carry, feed, unroll=unroll, impl=impl)  # L x BN x H
-  logits = feedforward.mlp(params["head"], jnp.moveaxis(hs, 0, 1)).reshape(b, n, length, c, v)
-  targets, mask = _targets(tokens_BxTxC, valid_BxT, feed_idx + 1)
-  return logits, targets, mask
-
-
-# ----------------------------------------------------------------------------- p-LSTM
-
-
-def init_prediction(key: jax.Array, *, input_size: int, vocab_size: int, channels: int,
-                    hidden_sizes: Sequence[int] = (256, 256),
-                    head_sizes: Sequence[int] = (256,)) -> dict:
-  """Prediction network: an LSTM over the main network's ``input_size`` hidden states, MLP head."""
-  kl, kh = jax.random.split(key)
-  return {
-      "lstm": lstm.init(kl, input_size, hidden_sizes),
-      "head": feedforward.init_mlp(kh, hidden_sizes[-1], tuple(head_sizes) + (channels * vocab_size,)),
-  }
-
-
-def prediction_logits(params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax.Array,
-                      anchors_BxN: jax.Array, *, valid_BxT: jax.Array | None = None,
-                      unroll: int = 1, impl: str = "scan"):
-  """Predict ``x[a+1 .. a+L]`` from the main network's states ``h[a .. a+L-1]``.
-
-  Returns:
-    ``(logits_BxNxLxCxV, targets_BxNxLxC, mask_BxNxL)``.
-  """
-  _check_tokens(tokens_BxTxC, anchors_BxN)
-  b, n = anchors_BxN.shape
-  if hidden_BxNxLxH.ndim != 4 or hidden_BxNxLxH.shape[:2] != (b, n):
-    raise ValueError(f"hidden states must be BxNxLxH with B, N = {b}, {n}, "
-                     f"got {hidden_BxNxLxH.shape}")
-  length = hidden_BxNxLxH.shape[2]
-  c = tokens_BxTxC.shape[2]
-  vocab_size = params["head"][-1]["b"].shape[0] // c
-  x = jnp.moveaxis(hidden_BxNxLxH.reshape(b * n, length, -1), 1, 0)
-  _, hs = lstm.scan(params["lstm"], lstm.zero_carry(params["lstm"], b * n), x, unroll=unroll,
-                    impl=impl)
-  logits = feedforward.mlp(params["head"], jnp.moveaxis(hs, 0, 1)).reshape(b, n, length, c, vocab_size)
-  targets, mask = _targets(tokens_BxTxC, valid_BxT, anchors_BxN[..., None] + 1 + jnp.arange(length))
-  return logits, targets, mask
+def check_length(length: int) -> None:
+  if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+    raise ValueError(f"auxiliary length l must be a positive int, got {length!r}")

@@ -17,10 +17,13 @@ and loop unrolling halve the time of a plain per-step scan (see ``benchmarks/RES
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
+
+from rnn_aux import recurrence as recurrence_lib
 
 Params = tuple  # tuple of per-layer dicts
 
@@ -76,11 +79,6 @@ def zero_carry(params: Params, batch_shape: Sequence[int] | int, dtype=jnp.float
                for h in hidden_sizes(params))
 
 
-def carry_vector(carry: Carry) -> jax.Array:
-  """Concatenate every layer's ``h`` and ``c`` into one ``...x(2*sum(H))`` vector."""
-  return jnp.concatenate([x for state in carry for x in state], axis=-1)
-
-
 def _project(layer: dict, x: jax.Array) -> jax.Array:
   """One layer's input projection ``x @ w_x + b``: ``...xD -> ...x4H``."""
   return x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
@@ -118,10 +116,7 @@ def step(params: Params, carry: Carry, projected_BxG: jax.Array,
       z = _project(layer, new[-1].h)
     z = z + state.h @ layer["w_h"].astype(state.h.dtype)
     new.append(_cell(z, state))
-  new = tuple(new)
-  if valid_B is not None:
-    keep = valid_B[:, None]
-    new = jax.tree.map(lambda n, o: jnp.where(keep, n, o), new, tuple(carry))
+  new = recurrence_lib.keep_padding(valid_B, tuple(new), carry)
   return new, new[-1].h
 
 
@@ -156,15 +151,8 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
   check_impl(impl)
   if impl == "fused":
     return _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries)
-  projected = project_inputs(params, inputs_TxBxD)
-
-  def body(c, xs):
-    z, v = xs if valid_TxB is not None else (xs, None)
-    c, h = step(params, c, z, v)
-    return c, (c if return_carries else h)
-
-  xs = (projected, valid_TxB) if valid_TxB is not None else projected
-  return jax.lax.scan(body, tuple(carry), xs, unroll=unroll)
+  return recurrence_lib.scan_steps(step, params, carry, project_inputs(params, inputs_TxBxD),
+                                   valid_TxB, unroll=unroll, return_carries=return_carries)
 
 
 def _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries):
@@ -181,3 +169,16 @@ def _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries):
     finals.append(LSTMState(seq.h[-1], seq.c[-1]))
     x = seq.h
   return tuple(finals), (tuple(seqs) if return_carries else x)
+
+
+def recurrence(impl: str = "scan", unroll: int = 1) -> recurrence_lib.Recurrence:
+  """The LSTM stack as a :class:`rnn_aux.recurrence.Recurrence`, with ``impl`` and ``unroll`` of
+  :func:`scan` bound."""
+  check_impl(impl)
+  recurrence_lib.check_unroll(unroll)
+  return recurrence_lib.Recurrence(
+      name=f"lstm/{impl}", state_type=LSTMState, init=init, zero_carry=zero_carry,
+      scan=functools.partial(scan, unroll=unroll, impl=impl))
+
+
+recurrence_lib.register_cell("lstm", lambda impl, unroll: recurrence(impl=impl, unroll=unroll))

@@ -28,6 +28,7 @@ import jax
 import jax.numpy as jnp
 
 from rnn_aux import lstm
+from rnn_aux import recurrence as recurrence_lib
 
 Embed = Callable[[Any, jax.Array], jax.Array]  # (embed_params, raw_BxLx...) -> BxLxD
 
@@ -62,23 +63,30 @@ def _gather_time(x_BxT, idx_BxNxL):
   return jax.vmap(lambda xb, ib: xb[ib])(x_BxT, idx_BxNxL)
 
 
-def carries_before(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
-                   valid_BxT: jax.Array | None = None, carry0: lstm.Carry | None = None,
-                   embed: Embed | None = None, embed_params: Any = None, chunk: int = 128,
-                   unroll: int = 1, impl: str = "scan") -> lstm.Carry:
+def _rnn(rnn: recurrence_lib.Recurrence | None) -> recurrence_lib.Recurrence:
+  return lstm.recurrence() if rnn is None else recurrence_lib.check(rnn)
+
+
+def carries_before(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
+                   rnn: recurrence_lib.Recurrence | None = None,
+                   valid_BxT: jax.Array | None = None, carry0: recurrence_lib.Carry | None = None,
+                   embed: Embed | None = None, embed_params: Any = None,
+                   chunk: int = 128) -> recurrence_lib.Carry:
   """The carry just before step ``positions[b, n]`` of each sequence, with no gradient.
 
   Positions ``<= 0`` give ``carry0``; positions ``>= T`` give the final carry. The pass runs in
   chunks of ``chunk`` steps (the input projection is hoisted per chunk) and stores nothing for
-  autodiff. Returns a carry whose leaves are ``BxNxH``.
+  autodiff. ``rnn`` is the recurrence (default: :func:`rnn_aux.lstm.recurrence`). Returns a carry
+  whose leaves are ``BxNxH``.
   """
+  rnn = _rnn(rnn)
   embed = embed or _identity_embed
   params, embed_params, carry0, inputs_BxT = jax.lax.stop_gradient(
       (params, embed_params, carry0, inputs_BxT))
   b, t = inputs_BxT.shape[:2]
   n = positions_BxN.shape[1]
   if carry0 is None:
-    carry0 = lstm.zero_carry(params, b)
+    carry0 = rnn.zero_carry(params, b)
   n_chunks = -(-t // chunk)
   pad = n_chunks * chunk - t
   valid = jnp.ones((b, t), bool) if valid_BxT is None else valid_BxT
@@ -96,8 +104,8 @@ def carries_before(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: ja
     carry, buf = state
     raw_c, valid_c, t0 = xs
     x = embed(embed_params, raw_c)  # B x chunk x D
-    carry, carries = lstm.scan(params, carry, jnp.swapaxes(x, 0, 1), valid_c.T, unroll=unroll,
-                               impl=impl, return_carries=True)  # leaves chunk x B x H
+    carry, carries = rnn.scan(params, carry, jnp.swapaxes(x, 0, 1), valid_c.T,
+                              return_carries=True)  # leaves chunk x B x H
     rel = positions - 1 - t0  # the carry before p is the carry after step p-1
     hit = ((rel >= 0) & (rel < chunk))[..., None]
     rel = jnp.clip(rel, 0, chunk - 1)
@@ -108,33 +116,35 @@ def carries_before(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: ja
   return buf
 
 
-def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
-              horizon: int | None, span: int = 1, valid_BxT: jax.Array | None = None,
-              carry0: lstm.Carry | None = None, embed: Embed | None = None,
-              embed_params: Any = None, chunk: int = 128, unroll: int = 1,
-              impl: str = "scan") -> lstm.Carry:
+def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
+              horizon: int | None, rnn: recurrence_lib.Recurrence | None = None, span: int = 1,
+              valid_BxT: jax.Array | None = None, carry0: recurrence_lib.Carry | None = None,
+              embed: Embed | None = None, embed_params: Any = None,
+              chunk: int = 128) -> recurrence_lib.Carry:
   """Carries of the stack at ``positions[b, n] + j`` for ``j < span``, truncated at ``horizon``.
 
   Args:
-    params: the LSTM stack.
+    params: the recurrent stack's parameters.
     inputs_BxT: the sequence, ``BxTxD`` floats, or raw values (e.g. ``BxTxC`` integer tokens) that
       ``embed(embed_params, raw_BxLx...)`` turns into ``BxLxD``.
     positions_BxN: read-out positions (N per sequence), int. Positions outside ``[0, T)`` are not
       an error: steps outside the sequence keep the carry, and the caller masks such losses.
     horizon: gradient horizon ``k >= 1``: the state at ``p`` gets gradient from the inputs at
       ``p-k+1 .. p`` only; ``None`` is full BPTT.
+    rnn: the recurrence (:class:`rnn_aux.recurrence.Recurrence`, its speed options bound);
+      default the LSTM on ``lax.scan``.
     span: number of consecutive positions read from each position on (1 for a read-out at one
       point; the prediction loss reads ``l``). For ``j > 0`` the horizon counts from ``p``, so the
       state at ``p+j`` sees ``k+j`` steps.
     valid_BxT: bool mask of real (non-padding) steps; padding keeps the carry.
     carry0: initial carry, leaves ``BxH``; zeros by default.
     embed, embed_params: see ``inputs_BxT``.
-    chunk, unroll, impl: speed knobs of the no-tangent pass and the scans (see
-      :func:`rnn_aux.lstm.scan`).
+    chunk: steps per chunk of the no-tangent pass.
 
   Returns:
-    A carry (tuple of :class:`lstm.LSTMState`) with leaves ``BxNxSxH``.
+    A carry (one state per layer, e.g. :class:`rnn_aux.lstm.LSTMState`) with leaves ``BxNxSxH``.
   """
+  rnn = _rnn(rnn)
   check_horizon(horizon)
   if span < 1:
     raise ValueError(f"span must be >= 1, got {span}")
@@ -144,21 +154,20 @@ def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Arr
   n = positions_BxN.shape[1]
   valid = jnp.ones((b, t), bool) if valid_BxT is None else valid_BxT.astype(bool)
   if carry0 is None:
-    carry0 = lstm.zero_carry(params, b)
+    carry0 = rnn.zero_carry(params, b)
 
   if horizon is None:  # full BPTT: one differentiated scan, then gather.
     x = jnp.swapaxes(embed(embed_params, inputs_BxT), 0, 1)
-    _, carries = lstm.scan(params, carry0, x, valid.T, unroll=unroll, impl=impl,
-                           return_carries=True)
+    _, carries = rnn.scan(params, carry0, x, valid.T, return_carries=True)
     idx = jnp.clip(positions_BxN[..., None] + jnp.arange(span), 0, t - 1)  # BxNxS
     rows = jnp.arange(b)[:, None, None]
     return jax.tree.map(lambda leaf: leaf[idx, rows], carries)
 
   length = horizon + span - 1
   starts = positions_BxN - horizon + 1
-  start_carry = carries_before(params, inputs_BxT, starts, valid_BxT=valid, carry0=carry0,
-                               embed=embed, embed_params=embed_params, chunk=chunk,
-                               unroll=unroll, impl=impl)  # leaves BxNxH
+  start_carry = carries_before(params, inputs_BxT, starts, rnn=rnn, valid_BxT=valid,
+                               carry0=carry0, embed=embed, embed_params=embed_params,
+                               chunk=chunk)  # leaves BxNxH
   idx = starts[..., None] + jnp.arange(length)  # BxNxL
   in_seq = (idx >= 0) & (idx < t)
   idx = jnp.clip(idx, 0, t - 1)
@@ -167,8 +176,8 @@ def states_at(params: lstm.Params, inputs_BxT: jax.Array, positions_BxN: jax.Arr
   raw = raw.reshape((b * n, length) + raw.shape[3:])
   x = jnp.swapaxes(embed(embed_params, raw), 0, 1)  # L x BN x D
   carry = jax.tree.map(lambda leaf: leaf.reshape((b * n,) + leaf.shape[2:]), start_carry)
-  _, carries = lstm.scan(params, carry, x, win_valid.reshape(b * n, length).T, unroll=unroll,
-                         impl=impl, return_carries=True)  # leaves L x BN x H
+  _, carries = rnn.scan(params, carry, x, win_valid.reshape(b * n, length).T,
+                        return_carries=True)  # leaves L x BN x H
   return jax.tree.map(
       lambda leaf: jnp.moveaxis(leaf[length - span:], 0, 1).reshape((b, n, span) + leaf.shape[2:]),
       carries)

@@ -1,7 +1,13 @@
-"""The paper's tasks: what each sequence is, and how a TFDS example becomes one.
+"""The tasks: what each sequence is, and how a TFDS example becomes one.
 
 Every task yields integer tokens ``BxTxC`` (pixel values 0..255 or character ids), a validity mask
 ``BxT`` (False on right padding) and labels ``B``. The model knows nothing else about the data.
+
+Besides the paper's tasks (:data:`TASKS`), two task-name schemes take a user's data with no code:
+
+* ``npz:PATH``: arrays in an ``.npz`` file (:mod:`rnn_aux.data.arrays`);
+* ``tfds:NAME[@SIDE][+key=value...]``: a TFDS image-classification dataset, images resized to
+  ``SIDE x SIDE`` (:mod:`rnn_aux.data.catalog`).
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ PMNIST_SEED = 92916  # the fixed permutation of permuted MNIST: numpy default_rn
 DBPEDIA_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-,;.!?:'\"/\\|_@#$%^&*~`+=<>()[]{} \n"
 DBPEDIA_PAD, DBPEDIA_UNK = 0, 1
 DBPEDIA_MAX_LEN = 1014  # Zhang et al.'s document length; longer documents are truncated
+NPZ_PREFIX, TFDS_PREFIX = "npz:", "tfds:"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,10 +35,15 @@ class Task:
   num_classes: int
   catalog: str            # TFDS catalog name (needs a network to download)
   offline: str            # our builder that prepares the same data from local files
-  kind: str               # "image" or "text"
+  kind: str               # "image", "text" or "sequence" (npz: integer sequences)
   image_size: Optional[int] = None
   permute: bool = False
   note: str = ""
+  # npz: and tfds: tasks (see the module docstring)
+  path: str = ""                            # npz: the .npz file
+  image_key: str = "image"                  # tfds: the image and label features
+  label_key: str = "label"
+  splits: tuple[str, str] = ("train", "test")  # tfds: the TFDS splits read as train and test
 
 
 def _image_task(name, size, channels, classes, catalog, offline, **kw):
@@ -56,9 +68,22 @@ for _size in (32, 64, 128):
       f"stanford_dogs_{_size}", _size, 3, 120, "stanford_dogs", f"stanford_dogs_manual/s{_size}")
 
 
-def get_task(name: str) -> Task:
+def get_task(name: str, data_dir: Optional[str] = None) -> Task:
+  """The task called ``name``: one of :data:`TASKS`, ``npz:PATH`` or ``tfds:NAME[@SIDE]...``.
+
+  ``data_dir`` (TFDS data dir; default ``$TFDS_DATA_DIR`` or ``~/tensorflow_datasets``) is read
+  only by ``tfds:`` names of datasets prepared there but absent from the TFDS catalog's code.
+  """
+  if name.startswith(NPZ_PREFIX):
+    from rnn_aux.data import arrays
+    return arrays.npz_task(name)
+  if name.startswith(TFDS_PREFIX):
+    from rnn_aux.data import catalog
+    return catalog.catalog_task(name, data_dir)
   if name not in TASKS:
-    raise ValueError(f"unknown dataset {name!r}; known: {', '.join(sorted(TASKS))}")
+    raise ValueError(f"unknown dataset {name!r}; known: {', '.join(sorted(TASKS))}, or "
+                     f"{NPZ_PREFIX}PATH (an .npz of arrays) or {TFDS_PREFIX}NAME[@SIDE] "
+                     "(a TFDS image-classification dataset); see BUILD.md")
   return TASKS[name]
 
 
@@ -77,9 +102,13 @@ def encode_text(text: str, max_len: int = DBPEDIA_MAX_LEN) -> tuple[np.ndarray, 
 
 
 def to_sequences(task: Task, examples: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-  """Stacked TFDS examples -> ``(tokens_BxTxC uint8, valid_BxT bool, labels_B int32)``."""
+  """Stacked examples -> ``(tokens_BxTxC, valid_BxT bool, labels_B int32)``.
+
+  Examples hold ``image`` (``BxHxWxC``) or ``tokens`` (``BxT`` or ``BxTxC``, with an optional
+  ``length``: right padding), and ``label``. Tokens are uint8 unless the vocabulary needs more.
+  """
   labels = np.asarray(examples["label"]).astype(np.int32)
-  if task.kind == "image":
+  if "image" in examples:
     images = np.asarray(examples["image"])
     b = images.shape[0]
     expected = (task.image_size, task.image_size, task.channels)
@@ -90,7 +119,11 @@ def to_sequences(task: Task, examples: dict) -> tuple[np.ndarray, np.ndarray, np
     if task.permute:
       tokens = tokens[:, permutation(task.seq_len)]
     return tokens, np.ones((b, task.seq_len), bool), labels
-  ids = np.asarray(examples["tokens"])
+  ids = np.asarray(examples["tokens"])  # BxT or BxTxC
+  if ids.ndim == 2:
+    ids = ids[..., None]
+  if "length" not in examples:
+    return ids, np.ones(ids.shape[:2], bool), labels
   lengths = np.asarray(examples["length"])
   valid = np.arange(ids.shape[1])[None] < lengths[:, None]
-  return ids[..., None], valid, labels
+  return ids, valid, labels

@@ -9,10 +9,11 @@ with several processes, all stop at the same step when any of them got the signa
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
-from typing import Optional
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -20,9 +21,9 @@ from jax.experimental import multihost_utils
 import ml_collections
 import numpy as np
 
-from rnn_aux import feedforward, models, transformer
+from rnn_aux import feedforward
 from rnn_aux.data import pipeline, tasks
-from rnn_aux.train import checkpoint, metrics, step as step_lib
+from rnn_aux.train import checkpoint, config_guard, metrics, models, step as step_lib
 
 
 class NonFiniteLossError(RuntimeError):
@@ -52,27 +53,6 @@ def shutdown_distributed() -> None:
   """Wait for every process, then leave the distributed runtime in order (no failed barriers)."""
   multihost_utils.sync_global_devices("rnn_aux_train_and_evaluate_done")
   jax.distributed.shutdown()
-
-
-def build_model(config: ml_collections.ConfigDict, task: tasks.Task) -> step_lib.Model:
-  m = config.model
-  if m.name == "lstm":
-    spec = models.ModelSpec(
-        num_classes=task.num_classes, vocab_size=task.vocab_size, channels=task.channels,
-        embed_dim=m.embed_dim, hidden_sizes=tuple(m.hidden_sizes), head_sizes=tuple(m.head_sizes),
-        horizon=m.horizon, aux=m.aux, aux_length=m.aux_length, aux_horizon=m.aux_horizon,
-        num_anchors=m.num_anchors, anchors_per_example=m.anchors_per_example,
-        decoder_sizes=tuple(m.decoder_sizes), decoder_head_sizes=tuple(m.decoder_head_sizes),
-        teacher_forcing=m.teacher_forcing, chunk=m.chunk, unroll=m.unroll,
-        recurrence=m.recurrence, head_activation=m.head_activation)
-    return step_lib.lstm_model(spec)
-  if m.name == "transformer":
-    spec = transformer.TransformerSpec(
-        num_classes=task.num_classes, vocab_size=task.vocab_size, channels=task.channels,
-        model_dim=m.model_dim, num_heads=m.num_heads, mlp_dim=m.mlp_dim, num_layers=m.num_layers,
-        head_sizes=tuple(m.head_sizes), head_activation=m.head_activation, dropout=m.dropout)
-    return step_lib.transformer_model(spec, task.seq_len)
-  raise ValueError(f"unknown model.name {m.name!r}; choose 'lstm' or 'transformer'")
 
 
 def _shard(batch: pipeline.Batch, n_dev: int):
@@ -111,13 +91,30 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
       shutdown_distributed()
 
 
-def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
-  task = tasks.get_task(config.task)
-  checkpoint.guard_config(workdir, config.to_dict())
-  model = build_model(config, task)
-  optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
+@dataclasses.dataclass
+class _Setup:
+  """Everything a run needs before its first step, restored from the workdir when resuming."""
+  task: tasks.Task
+  model: models.Model
+  optimizer: Any
+  train_data: pipeline.SequenceLoader
+  eval_data: dict            # name -> loader; "test", and "validation" when held out
+  steps_per_epoch: int
+  pretrain_steps: int
+  total_steps: int
+  state: step_lib.TrainState
+  n_params: int
+  ckpt: checkpoint.Checkpointer
+  history: list              # evaluations at epoch ends
+  train_log: list            # logged training losses
+  wall_before: float         # training wall time of earlier sessions of this run
 
-  n_dev = jax.local_device_count()
+
+def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
+  task = tasks.get_task(config.task)
+  config_guard.guard_config(workdir, config.to_dict())
+  model = models.build(config.model, task)
+  optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
   n_total = jax.device_count()
   if config.batch_size % n_total:
     raise ValueError(f"batch_size {config.batch_size} does not divide over {n_total} devices; "
@@ -150,116 +147,145 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
   state = step_lib.init_state(model, optimizer, config.seed)
   n_params = feedforward.count_params(state.params)
   ckpt = checkpoint.Checkpointer(workdir, config.keep_checkpoints)
-  history, train_log = [], []  # test evaluations; logged training losses
-  wall_before = 0.0  # training wall time of earlier sessions of this run
+  run = _Setup(task, model, optimizer, train_data, eval_data, spe, pretrain_steps, total_steps,
+               state, n_params, ckpt, history=[], train_log=[], wall_before=0.0)
   if ckpt.latest_step() is not None:
-    state, data = ckpt.restore(state)
+    run.state, data = ckpt.restore(state)
     train_data.set_state(data["loader"])
-    history = data.get("history", [])
-    train_log.extend(data.get("train_log", []))
-    wall_before = float(data.get("wall_time_s", 0.0))
-    print(f"resumed from step {int(state.step)} in {workdir}", flush=True)
+    run.history = data.get("history", [])
+    run.train_log = list(data.get("train_log", []))
+    run.wall_before = float(data.get("wall_time_s", 0.0))
+    print(f"resumed from step {int(run.state.step)} in {workdir}", flush=True)
   else:
     print(f"{config.model.name} model, {n_params:,} parameters; {total_steps} steps "
           f"({spe} per epoch, {pretrain_steps} auxiliary-only)", flush=True)
+  return run
 
-  p_train, p_eval = step_lib.pmapped(model, optimizer)
-  rstate = step_lib.replicate(state, n_dev)
-  writer = metrics.MetricWriter(workdir, enabled=jax.process_index() == 0)
-  stop = {"signal": None}
-  previous = signal.signal(signal.SIGTERM, lambda s, f: stop.update(signal=s))
 
-  def check_finite(loss):
+class _Periodic:
+  """The actions between steps: log, evaluate, checkpoint, and the preemption check."""
+
+  def __init__(self, config, workdir: str, run: _Setup, p_eval, n_dev: int):
+    self.config, self.workdir, self.run, self.p_eval, self.n_dev = config, workdir, run, p_eval, n_dev
+    self.writer = metrics.MetricWriter(workdir, enabled=jax.process_index() == 0)
+    self.signal = None
+    self.t_start = self.t_last = time.perf_counter()
+    self.steps_last = int(run.state.step)
+
+  def check_finite(self, loss, step: int) -> None:
     loss = np.asarray(jax.device_get(loss))
     if not np.isfinite(loss).all():
       raise NonFiniteLossError(
           f"loss is {loss.ravel()[0]} at step {step}; the last good checkpoint is step "
-          f"{ckpt.latest_step()} in {workdir} (try a lower learning_rate or clip_norm)")
+          f"{self.run.ckpt.latest_step()} in {self.workdir} (try a lower learning_rate or "
+          "clip_norm)")
 
-  def stop_requested(sync_point: bool) -> bool:
+  def log(self, step: int, m, sup_w: float) -> dict:
+    values = {k: float(v[0]) for k, v in jax.device_get(m).items()}
+    self.check_finite(values["loss"], step)
+    now = time.perf_counter()
+    rate = (step - self.steps_last) / max(now - self.t_last, 1e-9)
+    values.update({"learning_rate": self.config.learning_rate, "steps_per_s": rate,
+                   "step_time_s": 1.0 / max(rate, 1e-9),
+                   "sequences_per_s": rate * self.config.batch_size, "supervised_weight": sup_w})
+    self.t_last, self.steps_last = now, step
+    self.writer.scalars(step, values)
+    self.run.train_log.append({"step": step, "loss": values["loss"],
+                               "accuracy": values.get("supervised/accuracy")})
+    return values
+
+  def evaluate(self, step: int, params) -> None:
+    spe = self.run.steps_per_epoch
+    evals = {name: evaluate(self.p_eval, params, data, self.n_dev)
+             for name, data in self.run.eval_data.items()}
+    # A history entry is the test result (as before validation existed) plus the others.
+    result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe}
+    self.run.history.append(result)
+    self.writer.scalars(step, {f"{name}/{k}": r[k] for name, r in
+                               [("test", result)] + list(evals.items()) for k in ("accuracy", "loss")})
+    shown = "".join(f", {name} accuracy {r['accuracy']:.4f}" for name, r in evals.items())
+    print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}{shown}",
+          flush=True)
+
+  def save(self, step: int, rstate) -> None:
+    host_state = jax.tree.map(lambda x: x[0], rstate)
+    self.run.ckpt.save(step, host_state, {
+        "loader": self.run.train_data.get_state(), "history": self.run.history,
+        "train_log": self.run.train_log, "wall_time_s": self.wall_time()})
+
+  def wall_time(self) -> float:
+    return self.run.wall_before + time.perf_counter() - self.t_start
+
+  def stop_requested(self, sync_point: bool) -> bool:
     """Whether to stop now. With several processes they must stop at the same step (checkpoint
     saving and the steps are collective), so a signal that reached only some of them is shared at
     the next sync point (log, epoch end or checkpoint step: they sync there anyway)."""
-    local = stop["signal"] is not None
+    local = self.signal is not None
     if jax.process_count() == 1:
       return local
     if not sync_point:
       return False
     return bool(np.any(multihost_utils.process_allgather(np.int32(local))))
 
-  def save(step):
-    host_state = jax.tree.map(lambda x: x[0], rstate)
-    ckpt.save(step, host_state, {"loader": train_data.get_state(), "history": history,
-                                 "train_log": train_log,
-                                 "wall_time_s": wall_before + time.perf_counter() - t_start})
+  def close(self):
+    self.writer.close()
 
-  step = int(state.step)
+
+def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
+  run = _setup(config, workdir)
+  n_dev = jax.local_device_count()
+  p_train, p_eval = step_lib.pmapped(run.model, run.optimizer)
+  rstate = step_lib.replicate(run.state, n_dev)
+  periodic = _Periodic(config, workdir, run, p_eval, n_dev)
+  previous = signal.signal(signal.SIGTERM, lambda s, f: setattr(periodic, "signal", s))
+  step, spe, total_steps = int(run.state.step), run.steps_per_epoch, run.total_steps
   bar = _progress(total_steps, step, config.progress_bar)
-  t_last, steps_last = time.perf_counter(), step
-  t_start = time.perf_counter()
-  status = "completed"
-  last_metrics = None
+  status, last_metrics = "completed", None
   try:
     while step < total_steps:
-      sup_w = 0.0 if step < pretrain_steps else 1.0
-      batch = next(train_data)
-      rstate, m = p_train(rstate, *_shard(batch, n_dev)[:3], jnp.float32(sup_w),
-                          jnp.float32(config.aux_weight))
+      sup_w = 0.0 if step < run.pretrain_steps else 1.0
+      batch = next(run.train_data)
+      rstate, last_metrics = p_train(rstate, *_shard(batch, n_dev)[:3], jnp.float32(sup_w),
+                                     jnp.float32(config.aux_weight))
       step += 1
-      last_metrics = m
       if bar is not None:
         bar.update(1)
       at_epoch_end = step % spe == 0 or step == total_steps
       log_step = step % config.log_every_steps == 0 or at_epoch_end
       checkpoint_step = step % config.checkpoint_every_steps == 0 or at_epoch_end
       if log_step:
-        values = {k: float(v[0]) for k, v in jax.device_get(m).items()}
-        check_finite(values["loss"])
-        now = time.perf_counter()
-        rate = (step - steps_last) / max(now - t_last, 1e-9)
-        values.update({"learning_rate": config.learning_rate, "steps_per_s": rate,
-                       "step_time_s": 1.0 / max(rate, 1e-9),
-                       "sequences_per_s": rate * config.batch_size, "supervised_weight": sup_w})
-        t_last, steps_last = now, step
-        writer.scalars(step, values)
-        train_log.append({"step": step, "loss": values["loss"],
-                          "accuracy": values.get("supervised/accuracy")})
+        values = periodic.log(step, last_metrics, sup_w)
         if bar is not None:
           bar.set_postfix(loss=f"{values['loss']:.3f}",
                           acc=f"{values.get('supervised/accuracy', 0):.3f}")
       if at_epoch_end:
-        evals = {name: evaluate(p_eval, rstate.params, data, n_dev)
-                 for name, data in eval_data.items()}
-        # A history entry is the test result (as before validation existed) plus the others.
-        result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe}
-        history.append(result)
-        writer.scalars(step, {f"{name}/{k}": r[k] for name, r in
-                              [("test", result)] + list(evals.items()) for k in ("accuracy", "loss")})
-        shown = "".join(f", {name} accuracy {r['accuracy']:.4f}" for name, r in evals.items())
-        print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}"
-              f"{shown}", flush=True)
-      if stop_requested(log_step or checkpoint_step):
+        periodic.evaluate(step, rstate.params)
+      if periodic.stop_requested(log_step or checkpoint_step):
         status = "preempted"
         break
       if checkpoint_step:
-        check_finite(m["loss"])  # never save a diverged state
-        save(step)
+        periodic.check_finite(last_metrics["loss"], step)  # never save a diverged state
+        periodic.save(step, rstate)
     if last_metrics is not None:
-      check_finite(last_metrics["loss"])
-    if ckpt.latest_step() != step:
-      save(step)
+      periodic.check_finite(last_metrics["loss"], step)
+    if run.ckpt.latest_step() != step:
+      periodic.save(step, rstate)
   finally:
     signal.signal(signal.SIGTERM, previous)
     if bar is not None:
       bar.close()
-    writer.close()
-    ckpt.close()
+    periodic.close()
+    run.ckpt.close()
+  return _finish(run, workdir, status, step, periodic.wall_time())
 
-  results = {"status": status, "task": task.name, "task_note": task.note, "step": step,
-             "total_steps": total_steps, "epochs": step / spe, "parameters": n_params,
-             "history": history, "train_log": train_log,
-             "wall_time_s": wall_before + time.perf_counter() - t_start,
-             "devices": n_total, "device_kind": jax.devices()[0].device_kind,
+
+def _finish(run: _Setup, workdir: str, status: str, step: int, wall_time_s: float) -> dict:
+  """Write ``results.json`` (process 0) and say how the run ended."""
+  history, spe = run.history, run.steps_per_epoch
+  results = {"status": status, "task": run.task.name, "task_note": run.task.note, "step": step,
+             "total_steps": run.total_steps, "epochs": step / spe, "parameters": run.n_params,
+             "history": history, "train_log": run.train_log, "wall_time_s": wall_time_s,
+             "devices": jax.device_count(), "device_kind": jax.devices()[0].device_kind,
              "final_test_accuracy": history[-1]["accuracy"] if history else None,
              "final_validation_accuracy": (history[-1]["validation"]["accuracy"]
                                            if history and "validation" in history[-1] else None)}

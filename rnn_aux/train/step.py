@@ -5,15 +5,14 @@ The per-device steps are plain functions of ``(state, batch, ...)`` with one col
 """
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
-from rnn_aux import losses, models, transformer
+from rnn_aux.train.models import Model
 
 AXIS = "batch"
 
@@ -23,34 +22,6 @@ class TrainState(NamedTuple):
   params: Any
   opt_state: Any
   rng: jax.Array
-
-
-@dataclasses.dataclass(frozen=True)
-class Model:
-  """What the loop needs of a model: init, a training loss and evaluation logits."""
-  init: Callable[[jax.Array], Any]
-  # (params, tokens, valid, labels, key, supervised_weight, aux_weight) -> (loss, metrics)
-  loss: Callable[..., tuple]
-  logits: Callable[[Any, jax.Array, jax.Array], jax.Array]
-  has_aux: bool
-
-
-def lstm_model(spec: models.ModelSpec) -> Model:
-  def loss(params, tokens, valid, labels, key, sup_w, aux_w):
-    return losses.objective(params, spec, tokens, labels, key, valid_BxT=valid,
-                            supervised_weight=sup_w, aux_weight=aux_w)
-  return Model(init=lambda key: models.init(key, spec), loss=loss,
-               logits=lambda p, t, v: models.logits(p, spec, t, v), has_aux=spec.aux is not None)
-
-
-def transformer_model(spec: transformer.TransformerSpec, seq_len: int) -> Model:
-  def loss(params, tokens, valid, labels, key, sup_w, aux_w):
-    del aux_w
-    out = transformer.logits(params, spec, tokens, valid, train=True, dropout_key=key)
-    l, m = losses.classification_loss(out, labels)
-    return sup_w * l, {"loss": sup_w * l, **{f"supervised/{k}": v for k, v in m.items()}}
-  return Model(init=lambda key: transformer.init(key, spec, seq_len), loss=loss,
-               logits=lambda p, t, v: transformer.logits(p, spec, t, v), has_aux=False)
 
 
 def make_optimizer(name: str, learning_rate: float, clip_norm: float | None) -> optax.GradientTransformation:
@@ -86,8 +57,7 @@ def train_step(state: TrainState, tokens, valid, labels, sup_w, aux_w, *, model:
 def eval_step(params, tokens, valid, labels, weight, *, model: Model):
   """Weighted (correct, count, loss sum) over all devices' shards."""
   logits = model.logits(params, tokens, valid)
-  logp = jax.nn.log_softmax(logits)
-  nll = -jnp.take_along_axis(logp, labels[:, None], axis=1)[:, 0]
+  nll = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
   correct = (jnp.argmax(logits, -1) == labels).astype(jnp.float32)
   return jax.lax.psum({"correct": jnp.sum(correct * weight), "count": jnp.sum(weight),
                        "loss_sum": jnp.sum(nll * weight)}, AXIS)

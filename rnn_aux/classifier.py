@@ -1,0 +1,183 @@
+"""The paper's sequence classifier: spec, init, logits and its training objective, in one module.
+
+A recurrent network (LSTM by default; any registered recurrence, ``cell``) reads integer tokens
+``BxTxC`` through a per-channel embedding; an MLP head classifies its last state. Optionally an
+auxiliary loss (``aux``: any registered :class:`rnn_aux.auxiliary.AuxiliaryLoss`, e.g.
+``"reconstruction"`` = r-LSTM, ``"prediction"`` = p-LSTM) trains the network at random anchors.
+Parameters are a dict pytree ``{"embed": CxVxE, "rnn": stack, "head": mlp[, <aux name>: ...]}``.
+
+The baselines of the paper's Table 2 are specs of the same model: ``aux=None`` with
+``horizon=None`` (full BPTT) or ``horizon=300`` (truncated 300). The Transformer baseline lives in
+:mod:`rnn_aux.transformer`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+import jax
+import jax.numpy as jnp
+
+from rnn_aux import auxiliary, feedforward, losses, truncation
+from rnn_aux import recurrence as recurrence_lib
+
+Metrics = dict
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelSpec:
+  """Sizes, horizons and options of the classifier (a hashable, static description)."""
+  num_classes: int
+  vocab_size: int = 256          # pixel values 0..255, or the character vocabulary
+  channels: int = 1              # tokens per step (3 for RGB pixels)
+  embed_dim: int = 128
+  hidden_sizes: tuple = (128,)
+  head_sizes: tuple = (256, 256)
+  # Classifier head's hidden activation: gelu | relu | tanh. GELU: with ReLU, full-BPTT MNIST runs
+  # collapsed to chance (every head unit off for every example; docs/results.md).
+  head_activation: str = "gelu"
+  cell: str = "lstm"             # the recurrence of the main and auxiliary networks (registered)
+  horizon: Optional[int] = None  # supervised gradient horizon; None = full BPTT
+  aux: Optional[str] = None      # None or a registered auxiliary loss
+  aux_length: int = 600          # l: steps reconstructed or predicted per anchor
+  aux_horizon: Optional[int] = 300  # steps of the main network that the auxiliary gradient reaches
+  num_anchors: int = 1
+  anchors_per_example: bool = True
+  decoder_sizes: tuple = (256, 256)
+  decoder_head_sizes: tuple = (256,)
+  teacher_forcing: bool = True
+  chunk: int = 128               # steps per chunk of the no-gradient pass
+  unroll: int = 8                # lax.scan unroll of every recurrence
+  recurrence: str = "scan"       # "scan", or "fused" (the LSTM's Pallas kernel, GPU)
+
+  def __post_init__(self):
+    truncation.check_horizon(self.horizon, "horizon")
+    for name in ("num_classes", "vocab_size", "channels", "embed_dim", "chunk", "unroll"):
+      value = getattr(self, name)
+      if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    for name in ("hidden_sizes", "head_sizes", "decoder_sizes", "decoder_head_sizes"):
+      sizes = getattr(self, name)
+      if not all(isinstance(h, int) and h >= 1 for h in sizes) or (
+          name in ("hidden_sizes", "decoder_sizes") and not sizes):
+        raise ValueError(f"{name} must be a tuple of positive ints, got {sizes!r}")
+    if self.aux is not None:
+      auxiliary.get(self.aux)
+      truncation.check_horizon(self.aux_horizon, "aux_horizon")
+      auxiliary.check_length(self.aux_length)
+      if self.num_anchors < 1:
+        raise ValueError(f"num_anchors must be >= 1, got {self.num_anchors}")
+    feedforward.check_activation(self.head_activation)
+    self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
+
+  @property
+  def rnn(self) -> recurrence_lib.Recurrence:
+    return recurrence_lib.build(self.cell, self.recurrence, self.unroll)
+
+  @property
+  def aux_setting(self) -> auxiliary.Setting:
+    return auxiliary.Setting(
+        vocab_size=self.vocab_size, channels=self.channels, embed_dim=self.embed_dim,
+        main_hidden_sizes=tuple(self.hidden_sizes), length=self.aux_length,
+        hidden_sizes=tuple(self.decoder_sizes), head_sizes=tuple(self.decoder_head_sizes),
+        teacher_forcing=self.teacher_forcing, rnn=self.rnn)
+
+
+def init(key: jax.Array, spec: ModelSpec) -> dict:
+  ke, kl, kh, ka = jax.random.split(key, 4)
+  params = {
+      "embed": feedforward.init_token_embedding(ke, spec.vocab_size, spec.channels, spec.embed_dim),
+      "rnn": spec.rnn.init(kl, spec.embed_dim, spec.hidden_sizes),
+      "head": feedforward.init_mlp(kh, spec.hidden_sizes[-1],
+                                   tuple(spec.head_sizes) + (spec.num_classes,)),
+  }
+  if spec.aux is not None:
+    params[spec.aux] = auxiliary.get(spec.aux).init(ka, spec.aux_setting)
+  return params
+
+
+def _check_tokens(spec: ModelSpec, tokens_BxTxC: jax.Array) -> None:
+  if tokens_BxTxC.ndim != 3 or tokens_BxTxC.shape[2] != spec.channels:
+    raise ValueError(f"tokens must be BxTxC with C={spec.channels} channels, "
+                     f"got shape {tokens_BxTxC.shape}")
+
+
+def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
+                   positions_BxN: jax.Array, *, horizon: Optional[int], span: int = 1,
+                   valid_BxT: Optional[jax.Array] = None) -> recurrence_lib.Carry:
+  """The main network's carries at ``positions + j`` (``j < span``), truncated at ``horizon``."""
+  _check_tokens(spec, tokens_BxTxC)
+  return truncation.states_at(
+      params["rnn"], tokens_BxTxC, positions_BxN, horizon=horizon, rnn=spec.rnn, span=span,
+      valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
+      chunk=spec.chunk)
+
+
+def classify(params: dict, final_h_BxH: jax.Array, activation: str = "relu") -> jax.Array:
+  """Class logits ``BxK`` from the main network's last hidden state."""
+  return feedforward.mlp(params["head"], final_h_BxH, activation)
+
+
+def last_positions(tokens_BxTxC: jax.Array, valid_BxT: Optional[jax.Array]) -> jax.Array:
+  """Index of each sequence's last real step, ``Bx1`` (sequences are right-padded)."""
+  b, t = tokens_BxTxC.shape[:2]
+  if valid_BxT is None:
+    return jnp.full((b, 1), t - 1, jnp.int32)
+  return (jnp.sum(valid_BxT.astype(jnp.int32), axis=1, keepdims=True) - 1).astype(jnp.int32)
+
+
+def logits(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
+           valid_BxT: Optional[jax.Array] = None) -> jax.Array:
+  """Class logits ``BxK`` for evaluation, through the no-gradient pass (memory flat in T)."""
+  _check_tokens(spec, tokens_BxTxC)
+  carry = truncation.carries_before(
+      params["rnn"], tokens_BxTxC, last_positions(tokens_BxTxC, valid_BxT) + 1, rnn=spec.rnn,
+      valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
+      chunk=spec.chunk)
+  return classify(params, recurrence_lib.top_hidden(carry)[:, 0], spec.head_activation)
+
+
+def objective(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array, labels_B: jax.Array,
+              key: jax.Array, *, valid_BxT: Optional[jax.Array] = None,
+              supervised_weight: jax.Array | float = 1.0,
+              aux_weight: jax.Array | float = 1.0) -> tuple[jax.Array, Metrics]:
+  """``supervised_weight * classification + aux_weight * auxiliary``.
+
+  The weights may be traced scalars: the pretraining phase (``supervised_weight=0``) and the joint
+  phase then share one compiled step. ``key`` draws the anchors.
+  """
+  last = last_positions(tokens_BxTxC, valid_BxT)
+  metrics = {}
+
+  def read(positions, horizon, span=1):
+    return encoder_states(params, spec, tokens_BxTxC, positions, horizon=horizon, span=span,
+                          valid_BxT=valid_BxT)
+
+  aux = None if spec.aux is None else auxiliary.get(spec.aux)
+  if aux is None:
+    sup_states = read(last, spec.horizon)
+  else:
+    low, high = aux.anchor_range(last[:, 0] + 1, spec.aux_length)
+    anchors = auxiliary.sample_anchors(key, low, high, spec.num_anchors, spec.anchors_per_example)
+    anchors = jnp.broadcast_to(anchors, (tokens_BxTxC.shape[0], spec.num_anchors))
+    span = aux.span(spec.aux_length)
+    if spec.horizon == spec.aux_horizon and (span == 1 or spec.horizon is None):
+      # One pass serves both losses: the windows (or the full scan) are shared.
+      states = read(jnp.concatenate([last, anchors], axis=1), spec.horizon, span)
+      sup_states = jax.tree.map(lambda x: x[:, :1], states)
+      aux_states = jax.tree.map(lambda x: x[:, 1:], states)
+    else:
+      sup_states = read(last, spec.horizon)
+      aux_states = read(anchors, spec.aux_horizon, span)
+  final_h = recurrence_lib.top_hidden(sup_states)[:, 0, 0]
+  sup_loss, sup_metrics = losses.classification_loss(
+      classify(params, final_h, spec.head_activation), labels_B)
+  metrics.update({f"supervised/{k}": v for k, v in sup_metrics.items()})
+  loss = supervised_weight * sup_loss
+  if aux is not None:
+    aux_loss, aux_metrics = aux.loss(params[spec.aux], aux_states, tokens_BxTxC, anchors,
+                                     valid_BxT, spec.aux_setting)
+    metrics.update({f"{spec.aux}/{k}": v for k, v in aux_metrics.items()})
+    loss = loss + aux_weight * aux_loss
+  metrics["loss"] = loss
+  return loss, metrics

@@ -1,0 +1,70 @@
+"""One workdir, one run: ``config.json`` is written by the first run and checked on every resume.
+
+Saved configs from before a field existed are read as that run ran (:func:`with_legacy_values`):
+fields added since get the value the old code used, and fields that moved out of a model's section
+(the Transformer's sizes once sat beside the LSTM's) are dropped.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+# Fields that may change when resuming (they do not change what is computed).
+RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
+                    "data_dir")
+# Fields added after runs existed: a saved config without one ran as this value says.
+LEGACY_VALUES = {"validation_examples": 0}
+LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm"},
+                       "transformer": {"head_activation": "relu"}}
+# Fields of one model that configs once held in the other model's section.
+_TRANSFORMER_ONLY = ("model_dim", "num_heads", "mlp_dim", "num_layers", "dropout")
+_LSTM_ONLY = ("embed_dim", "hidden_sizes", "horizon", "aux", "aux_length", "aux_horizon",
+              "num_anchors", "anchors_per_example", "decoder_sizes", "decoder_head_sizes",
+              "teacher_forcing", "chunk", "unroll", "recurrence", "cell")
+FOREIGN_FIELDS = {"lstm": _TRANSFORMER_ONLY, "transformer": _LSTM_ONLY}
+
+
+class ConfigMismatchError(ValueError):
+  pass
+
+
+def with_legacy_values(saved: dict) -> dict:
+  """A saved config as today's code would write it for the run that saved it."""
+  out = {**LEGACY_VALUES, **saved}
+  model = out.get("model")
+  if isinstance(model, dict):
+    name = model.get("name", "lstm")
+    model = {**LEGACY_MODEL_VALUES.get(name, {}), **model}
+    out["model"] = {k: v for k, v in model.items() if k not in FOREIGN_FIELDS.get(name, ())}
+  return out
+
+
+def flat(config: dict, prefix: str = "") -> dict:
+  """``{"model": {"aux": x}}`` -> ``{"model.aux": x}``."""
+  out = {}
+  for k, v in config.items():
+    out.update(flat(v, f"{prefix}{k}.") if isinstance(v, dict) else {f"{prefix}{k}": v})
+  return out
+
+
+def guard_config(workdir: str, config_dict: dict) -> None:
+  """Write ``config.json`` into a new workdir, or check that it matches an existing one."""
+  path = os.path.join(workdir, "config.json")
+  config_dict = json.loads(json.dumps(config_dict, default=str))  # tuples -> lists, as saved
+  current = {k: v for k, v in flat(config_dict).items() if k not in RESUMABLE_FIELDS}
+  if os.path.exists(path):
+    with open(path) as f:
+      saved = {k: v for k, v in flat(with_legacy_values(json.load(f))).items()
+               if k not in RESUMABLE_FIELDS}
+    if saved != current:
+      diff = [f"{k}={saved.get(k)!r} (now {current.get(k)!r})"
+              for k in sorted(set(saved) | set(current)) if saved.get(k) != current.get(k)]
+      raise ConfigMismatchError(
+          f"workdir {workdir} was made with a different config ({'; '.join(diff)}); "
+          "use a new --workdir, or pass the saved values to resume")
+    return
+  os.makedirs(workdir, exist_ok=True)
+  tmp = f"{path}.tmp.{os.getpid()}"  # several processes of one run may write it at once
+  with open(tmp, "w") as f:
+    json.dump(config_dict, f, indent=1, sort_keys=True, default=str)
+  os.replace(tmp, path)

@@ -9,18 +9,16 @@ Prints one JSON line per device count.
 import argparse
 import json
 import os
-import sys
 import time
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
+import jax
+import jax.numpy as jnp
+import numpy as np
 
-from rnn_aux import models  # noqa: E402
-from rnn_aux.train import step as step_lib  # noqa: E402
+from rnn_aux import classifier
+from rnn_aux.train import models, step as step_lib
 
 
 def main():
@@ -29,9 +27,9 @@ def main():
   ap.add_argument("--steps", type=int, default=30)
   ap.add_argument("--variant", default="rlstm_t300", choices=["rlstm_t300", "lstm_t300"])
   a = ap.parse_args()
-  spec = models.ModelSpec(num_classes=10, horizon=300, aux_horizon=300, aux_length=600,
+  spec = classifier.ModelSpec(num_classes=10, horizon=300, aux_horizon=300, aux_length=600,
                           aux="reconstruction" if a.variant == "rlstm_t300" else None)
-  model = step_lib.lstm_model(spec)
+  model = models.lstm_model(spec)
   opt = step_lib.make_optimizer("rmsprop", 1e-3, 1.0)
   state = step_lib.init_state(model, opt, 0)
   rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@
 Part "lstm": forward+backward of one LSTM layer (B=128, H=128, input 1, loss on the last step)
 for our ``lstm.scan`` (hoisted input projection, unroll 16, fp32), our fused Pallas kernel
 (``rnn_aux.lstm_fused``, three precision settings) and ``torch.nn.LSTM`` (cuDNN), in one process
-of their own. Part "step": one full train step (value_and_grad of ``losses.objective`` + RMSprop)
+of their own. Part "step": one full train step (value_and_grad of ``classifier.objective`` + RMSprop)
 of the MNIST-sized models at several T, with ``recurrence`` "scan" and "fused", each in its own
 process so that the device's peak-memory counter belongs to that step alone.
 """
@@ -20,9 +20,8 @@ import sys
 import time
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 B, H = 128, 128
 TS = (784, 1024, 4096, 16384)
@@ -110,19 +109,19 @@ def step_part(variant, t, recurrence):
   import jax
   import jax.numpy as jnp
   import optax
-  from rnn_aux import losses, models
+  from rnn_aux import classifier
   horizon = None if variant.endswith("full") else 300
-  spec = models.ModelSpec(num_classes=10, horizon=horizon,
+  spec = classifier.ModelSpec(num_classes=10, horizon=horizon,
                           aux="reconstruction" if variant.startswith("rlstm") else None,
                           aux_horizon=horizon, aux_length=600, recurrence=recurrence)
-  params = models.init(jax.random.PRNGKey(0), spec)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
   opt = optax.chain(optax.clip_by_global_norm(1.0), optax.rmsprop(1e-3))
   opt_state = opt.init(params)
   tokens = jax.random.randint(jax.random.PRNGKey(1), (B, t, 1), 0, 256)
   labels = jax.random.randint(jax.random.PRNGKey(2), (B,), 0, 10)
 
   def train_step(params, opt_state, tokens, labels, key):
-    (l, _), g = jax.value_and_grad(losses.objective, has_aux=True)(params, spec, tokens, labels, key)
+    (l, _), g = jax.value_and_grad(classifier.objective, has_aux=True)(params, spec, tokens, labels, key)
     u, opt_state = opt.update(g, opt_state, params)
     return optax.apply_updates(params, u), opt_state, l
 

@@ -11,11 +11,8 @@ A head with no live unit passes no gradient back: every band reads 0 (docs/resul
 """
 import json
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from absl import app, flags  # noqa: E402
+from absl import app, flags
 
 flags.DEFINE_string("workdir", None, "workdir of an LSTM run (holds config.json, checkpoints/)")
 flags.DEFINE_string("data_dir", None, "TFDS data dir (default: the run's config.data_dir)")
@@ -31,19 +28,20 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   import ml_collections
   import numpy as np
 
-  from rnn_aux import feedforward, losses, lstm, models, truncation
+  from rnn_aux import classifier, feedforward, losses, recurrence, truncation
   from rnn_aux.data import pipeline, tasks
-  from rnn_aux.train import checkpoint, loop
+  from rnn_aux.train import checkpoint, config_guard, models
   from rnn_aux.train import step as step_lib
 
   path = os.path.join(workdir, "config.json")
   if not os.path.exists(path):
     raise FileNotFoundError(f"{path} does not exist; pass the --workdir of a run")
-  config = ml_collections.ConfigDict(checkpoint.with_legacy_values(json.load(open(path))))
+  config = ml_collections.ConfigDict(config_guard.with_legacy_values(json.load(open(path))))
   if config.model.name != "lstm":
     raise ValueError(f"inspect_run looks at LSTM runs; {workdir} is a {config.model.name} run")
   task = tasks.get_task(config.task)
-  model = loop.build_model(config, task)
+  model = models.build(config.model, task)
+  spec = models.spec_from_config(classifier.ModelSpec, config.model.to_dict(), task)
   optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
   state = step_lib.init_state(model, optimizer, config.seed)
   ckpt = checkpoint.Checkpointer(workdir, 1)
@@ -57,10 +55,11 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   params, act = jax.tree.map(jnp.asarray, state.params), config.model.head_activation
 
   def loss_of_inputs(x_BxTxE):
-    last = models.last_positions(tokens, valid)
-    states = truncation.states_at(params["lstm"], x_BxTxE, last, horizon=None, valid_BxT=valid)
-    h = states[-1].h[:, 0, 0]  # the final hidden state, BxH
-    return losses.classification_loss(models.classify(params, h, act), labels)[0], h
+    last = classifier.last_positions(tokens, valid)
+    states = truncation.states_at(params["rnn"], x_BxTxE, last, horizon=None, rnn=spec.rnn,
+                                  valid_BxT=valid)
+    h = recurrence.top_hidden(states)[:, 0, 0]  # the final hidden state, BxH
+    return losses.classification_loss(classifier.classify(params, h, act), labels)[0], h
 
   x = feedforward.embed_tokens(params["embed"], tokens)
   (loss, h), grad = jax.value_and_grad(loss_of_inputs, has_aux=True)(x)
@@ -74,7 +73,7 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
           "head_activation": act, "head_live_units": live,
           "final_h_mean_abs": float(jnp.mean(jnp.abs(h))),
           "final_h_std_across_examples": float(jnp.mean(jnp.std(h, axis=0))),
-          "input_grad_norm_per_time_band": bands, "lstm_hidden_sizes": list(lstm.hidden_sizes(params["lstm"]))}
+          "input_grad_norm_per_time_band": bands, "hidden_sizes": list(spec.hidden_sizes)}
 
 
 def main(argv):

@@ -9,9 +9,8 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from rnn_aux.train import checkpoint  # noqa: E402
+from rnn_aux import auxiliary
+from rnn_aux.train import config_guard
 
 PAPER = {  # Table 2, test accuracy %: (MNIST, pMNIST, CIFAR-10)
     "lstm_full": (98.3, 89.4, 58.8), "lstm_t300": (11.3, 88.8, 49.0),
@@ -26,22 +25,33 @@ def row_name(config: dict) -> str:
   m = config["model"]
   if m["name"] == "transformer":
     return "transformer"
-  prefix = {None: "lstm", "reconstruction": "rlstm", "prediction": "plstm"}[m["aux"]]
+  prefix = "lstm" if m["aux"] is None else aux_label(m["aux"])
   return f"{prefix}_{'full' if m['horizon'] is None else 't' + str(m['horizon'])}"
+
+
+def aux_label(name: str) -> str:
+  """The registered auxiliary loss's short label (``rlstm``), or its name if this process has not
+  registered it (a loss defined in the user's own code)."""
+  try:
+    return auxiliary.get(name).label
+  except ValueError:
+    return name
 
 
 def settings(config: dict) -> str:
   """The choices the paper leaves open that runs of one row differ in most often."""
   m = config["model"]
-  return (f"{config['optimizer']} {config['learning_rate']:g}, {m['head_activation']} head, "
-          f"{m['recurrence']}")
+  out = f"{config['optimizer']} {config['learning_rate']:g}, {m['head_activation']} head"
+  if m["name"] != "lstm":
+    return out
+  return out + f", {m['recurrence']}" + ("" if m["cell"] == "lstm" else f", {m['cell']} cell")
 
 
 def main(workdirs):
   rows = []
   for wd in workdirs:
     with open(os.path.join(wd, "config.json")) as f:
-      config = checkpoint.with_legacy_values(json.load(f))
+      config = config_guard.with_legacy_values(json.load(f))
     path = os.path.join(wd, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
     name, task = row_name(config), config["task"]

@@ -1,6 +1,6 @@
 """Train and evaluate one experiment: ``--config`` (file:preset) and ``--workdir``.
 
-  python experiments/train.py --config experiments/configs/mnist.py:rlstm_t300 --workdir W
+  python experiments/train.py --config experiments/configs/paper.py:mnist,rlstm_t300 --workdir W
 
 Any config field can be overridden, e.g. ``--config.model.horizon=100``. Started again with the
 same workdir, a run resumes from its last checkpoint.
@@ -8,10 +8,8 @@ same workdir, a run resumes from its last checkpoint.
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from absl import app, flags, logging  # noqa: E402
-from ml_collections import config_flags  # noqa: E402
+from absl import app, flags, logging
+from ml_collections import config_flags
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "config file[:preset]", lock_config=True)
 _WORKDIR = flags.DEFINE_string("workdir", None, "directory for checkpoints, logs, results.json")

@@ -46,6 +46,7 @@ class AuxiliaryLoss(NamedTuple):
   span: Callable[[int], int]
   # (params, states, tokens_BxTxC, anchors_BxN, valid_BxT or None, setting) -> (loss, metrics)
   loss: Callable[..., tuple]
+  label: str = ""  # short name for tables (the paper's "rlstm"); the name when empty
 
 
 _REGISTRY: dict[str, AuxiliaryLoss] = {}
@@ -55,7 +56,8 @@ def register(aux: AuxiliaryLoss) -> AuxiliaryLoss:
   """Make ``aux`` available by name (configs: ``--config.model.aux=NAME``); returns it."""
   if not isinstance(aux, AuxiliaryLoss):
     raise TypeError(f"register takes an AuxiliaryLoss, got {type(aux).__name__}")
-  if aux.name in _REGISTRY and _REGISTRY[aux.name] is not aux:
+  aux = aux._replace(label=aux.label or aux.name)
+  if aux.name in _REGISTRY and _REGISTRY[aux.name] != aux:
     raise ValueError(f"an auxiliary loss named {aux.name!r} is already registered; pick another "
                      "name")
   _REGISTRY[aux.name] = aux

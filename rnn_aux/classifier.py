@@ -64,9 +64,10 @@ class ModelSpec:
     if self.aux is not None:
       auxiliary.get(self.aux)
       truncation.check_horizon(self.aux_horizon, "aux_horizon")
-      auxiliary.check_length(self.aux_length)
-      if self.num_anchors < 1:
-        raise ValueError(f"num_anchors must be >= 1, got {self.num_anchors}")
+      for name in ("aux_length", "num_anchors"):
+        value = getattr(self, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+          raise ValueError(f"{name} must be a positive int, got {value!r}")
     feedforward.check_activation(self.head_activation)
     self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
 

@@ -58,6 +58,11 @@ def _project(layer: dict, x: jax.Array) -> jax.Array:
   return x @ layer["w_x"].astype(x.dtype) + layer["b"].astype(x.dtype)
 
 
+def project_inputs(params: Params, inputs_xD: jax.Array) -> jax.Array:
+  """Bottom layer's input projection ``x @ w_x + b`` for any leading shape: ``...xD -> ...x3H``."""
+  return _project(params[0], inputs_xD)
+
+
 def _cell(layer: dict, projected: jax.Array, state: GRUState) -> GRUState:
   xr, xz, xn = jnp.split(projected, 3, axis=-1)
   hr, hz, hn = jnp.split(state.h @ layer["w_h"].astype(state.h.dtype), 3, axis=-1)
@@ -69,7 +74,8 @@ def _cell(layer: dict, projected: jax.Array, state: GRUState) -> GRUState:
 
 def step(params: Params, carry: tuple, projected_Bx3H: jax.Array,
          valid_B: jax.Array | None = None) -> tuple[tuple, jax.Array]:
-  """One time step of the stack from the bottom layer's projected input; padding keeps the carry."""
+  """One time step of the stack from the bottom layer's projected input (:func:`project_inputs`);
+  where ``valid_B`` is False the carry is kept. Returns ``(new_carry, h_top_BxH)``."""
   new, z = [], projected_Bx3H
   for i, (layer, state) in enumerate(zip(params, carry)):
     if i > 0:
@@ -85,7 +91,7 @@ def scan(params: Params, carry: tuple, inputs_TxBxD: jax.Array,
   """Run the stack over time-major inputs: ``(final_carry, hs_TxBxH or every step's carry)``."""
   if inputs_TxBxD.ndim != 3:
     raise ValueError(f"gru.scan takes time-major inputs TxBxD, got shape {inputs_TxBxD.shape}")
-  return recurrence_lib.scan_steps(step, params, carry, _project(params[0], inputs_TxBxD),
+  return recurrence_lib.scan_steps(step, params, carry, project_inputs(params, inputs_TxBxD),
                                    valid_TxB, unroll=unroll, return_carries=return_carries)
 
 

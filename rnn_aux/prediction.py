@@ -84,4 +84,4 @@ def _loss(params, states, tokens_BxTxC, anchors_BxN, valid_BxT, s: auxiliary.Set
 
 PREDICTION = auxiliary.register(auxiliary.AuxiliaryLoss(
     name="prediction", init=_init, anchor_range=_anchor_range, span=lambda length: length,
-    loss=_loss))
+    loss=_loss, label="plstm"))

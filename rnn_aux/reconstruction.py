@@ -104,4 +104,4 @@ def _loss(params, states, tokens_BxTxC, anchors_BxN, valid_BxT, s: auxiliary.Set
 
 RECONSTRUCTION = auxiliary.register(auxiliary.AuxiliaryLoss(
     name="reconstruction", init=_init, anchor_range=_anchor_range, span=lambda length: 1,
-    loss=_loss))
+    loss=_loss, label="rlstm"))

@@ -6,7 +6,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnn_aux import auxiliary, feedforward, losses, models, transformer
+from rnn_aux import (auxiliary, classifier, feedforward, losses, prediction, reconstruction,
+                     transformer)
 
 
 def test_anchor_ranges_and_sampling():
@@ -29,7 +30,7 @@ def test_anchor_ranges_and_sampling():
 
 
 def _decoder(teacher_forcing=True):
-  return auxiliary.init_reconstruction(jax.random.PRNGKey(0), state_size=8, vocab_size=7,
+  return reconstruction.init_reconstruction(jax.random.PRNGKey(0), state_size=8, vocab_size=7,
                                        channels=2, embed_dim=4, hidden_sizes=(6, 5),
                                        head_sizes=(3,))
 
@@ -39,7 +40,7 @@ def test_reconstruction_targets_and_edge_masks():
   tokens = jax.random.randint(jax.random.PRNGKey(1), (2, t, 2), 0, 7)
   anchors = jnp.array([[2, 9], [0, 5]])
   state = jnp.ones((2, 2, 8))
-  logits, targets, mask = auxiliary.reconstruction_logits(_decoder(), state, tokens, anchors,
+  logits, targets, mask = reconstruction.reconstruction_logits(_decoder(), state, tokens, anchors,
                                                           length=4)
   assert logits.shape == (2, 2, 4, 2, 7)
   # anchor 9: targets x[5..8], all inside
@@ -51,7 +52,7 @@ def test_reconstruction_targets_and_edge_masks():
   # anchor 0: nothing before it to reconstruct
   assert not bool(mask[1, 0].any())
   # length longer than the sequence: only the real steps count, loss finite
-  loss, m = losses.reconstruction_loss(_decoder(), state, tokens, anchors, length=3 * t)
+  loss, m = reconstruction.reconstruction_loss(_decoder(), state, tokens, anchors, length=3 * t)
   assert np.isfinite(float(loss)) and 0 < float(m["fraction_valid"]) < 1
 
 
@@ -59,30 +60,30 @@ def test_reconstruction_respects_padding_and_teacher_forcing_flag():
   tokens = jax.random.randint(jax.random.PRNGKey(1), (1, 10, 2), 0, 7)
   valid = jnp.arange(10)[None] < 6
   anchors = jnp.array([[9]])
-  _, _, mask = auxiliary.reconstruction_logits(_decoder(), jnp.ones((1, 1, 8)), tokens, anchors,
+  _, _, mask = reconstruction.reconstruction_logits(_decoder(), jnp.ones((1, 1, 8)), tokens, anchors,
                                                length=4, valid_BxT=valid)
   np.testing.assert_array_equal(mask[0, 0], [True, False, False, False])
   dec = _decoder()
   changed = tokens.at[0, 6].set((tokens[0, 6] + 1) % 7)
-  a = auxiliary.reconstruction_logits(dec, jnp.ones((1, 1, 8)), tokens, anchors, length=4,
+  a = reconstruction.reconstruction_logits(dec, jnp.ones((1, 1, 8)), tokens, anchors, length=4,
                                       teacher_forcing=False)[0]
-  b = auxiliary.reconstruction_logits(dec, jnp.ones((1, 1, 8)), changed, anchors, length=4,
+  b = reconstruction.reconstruction_logits(dec, jnp.ones((1, 1, 8)), changed, anchors, length=4,
                                       teacher_forcing=False)[0]
   np.testing.assert_allclose(a, b)  # without teacher forcing, only x[a-l-1] is fed
-  c = auxiliary.reconstruction_logits(dec, jnp.ones((1, 1, 8)), changed, anchors, length=4)[0]
+  c = reconstruction.reconstruction_logits(dec, jnp.ones((1, 1, 8)), changed, anchors, length=4)[0]
   assert not np.allclose(a, c)
 
 
 def test_prediction_masks_past_the_end():
-  pred = auxiliary.init_prediction(jax.random.PRNGKey(0), input_size=3, vocab_size=7, channels=1,
+  pred = prediction.init_prediction(jax.random.PRNGKey(0), input_size=3, vocab_size=7, channels=1,
                                    hidden_sizes=(4,), head_sizes=())
   tokens = jax.random.randint(jax.random.PRNGKey(1), (1, 10, 1), 0, 7)
   anchors = jnp.array([[7]])
-  logits, targets, mask = auxiliary.prediction_logits(pred, jnp.ones((1, 1, 4, 3)), tokens, anchors)
+  logits, targets, mask = prediction.prediction_logits(pred, jnp.ones((1, 1, 4, 3)), tokens, anchors)
   np.testing.assert_array_equal(mask[0, 0], [True, True, False, False])
   np.testing.assert_array_equal(targets[0, 0, :2], tokens[0, 8:10])
   with pytest.raises(ValueError, match="BxNxLxH"):
-    auxiliary.prediction_logits(pred, jnp.ones((1, 4, 3)), tokens, anchors)
+    prediction.prediction_logits(pred, jnp.ones((1, 4, 3)), tokens, anchors)
 
 
 def test_token_loss_all_masked_is_zero_not_nan():
@@ -93,24 +94,24 @@ def test_token_loss_all_masked_is_zero_not_nan():
 
 def test_wrong_token_rank_is_a_clear_error():
   with pytest.raises(ValueError, match="BxTxC"):
-    auxiliary.reconstruction_logits(_decoder(), jnp.ones((2, 1, 8)), jnp.zeros((2, 10), jnp.int32),
+    reconstruction.reconstruction_logits(_decoder(), jnp.ones((2, 1, 8)), jnp.zeros((2, 10), jnp.int32),
                                     jnp.zeros((2, 1), jnp.int32), length=3)
-  spec = models.ModelSpec(num_classes=3, channels=2)
+  spec = classifier.ModelSpec(num_classes=3, channels=2)
   with pytest.raises(ValueError, match="C=2"):
-    models.logits(models.init(jax.random.PRNGKey(0), spec), spec, jnp.zeros((2, 5, 1), jnp.int32))
+    classifier.logits(classifier.init(jax.random.PRNGKey(0), spec), spec, jnp.zeros((2, 5, 1), jnp.int32))
 
 
 @pytest.mark.parametrize("aux", [None, "reconstruction", "prediction"])
 @pytest.mark.parametrize("horizon", [None, 6])
 def test_objective_runs_and_gradients_are_finite(aux, horizon):
-  spec = models.ModelSpec(num_classes=3, vocab_size=11, channels=2, embed_dim=4, hidden_sizes=(5,),
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=11, channels=2, embed_dim=4, hidden_sizes=(5,),
                           head_sizes=(6,), horizon=horizon, aux=aux, aux_length=4,
                           aux_horizon=horizon, decoder_sizes=(5,), decoder_head_sizes=(),
                           chunk=4, unroll=2)
-  params = models.init(jax.random.PRNGKey(0), spec)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
   tokens = jax.random.randint(jax.random.PRNGKey(1), (3, 20, 2), 0, 11)
   valid = jnp.arange(20)[None] < jnp.array([[20], [12], [7]])
-  (loss, metrics), grads = jax.value_and_grad(losses.objective, has_aux=True)(
+  (loss, metrics), grads = jax.value_and_grad(classifier.objective, has_aux=True)(
       params, spec, tokens, jnp.array([0, 1, 2]), jax.random.PRNGKey(2), valid_BxT=valid)
   assert np.isfinite(float(loss))
   assert all(np.isfinite(np.asarray(g)).all() for g in jax.tree.leaves(grads))
@@ -120,25 +121,25 @@ def test_objective_runs_and_gradients_are_finite(aux, horizon):
     assert float(sum(jnp.abs(g).sum() for g in jax.tree.leaves(grads[aux]))) > 0
   # supervised-only weight leaves the auxiliary network without gradient
   if aux:
-    g = jax.grad(lambda p: losses.objective(p, spec, tokens, jnp.array([0, 1, 2]),
+    g = jax.grad(lambda p: classifier.objective(p, spec, tokens, jnp.array([0, 1, 2]),
                                             jax.random.PRNGKey(2), valid_BxT=valid,
                                             aux_weight=0.0)[0])(params)
     assert float(sum(jnp.abs(x).sum() for x in jax.tree.leaves(g[aux]))) == 0.0
 
 
 def test_padded_sequences_classify_from_their_last_real_step():
-  spec = models.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
                           head_sizes=(), chunk=4)
-  params = models.init(jax.random.PRNGKey(0), spec)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
   tokens = jax.random.randint(jax.random.PRNGKey(1), (1, 12, 1), 0, 11)
   valid = jnp.arange(12)[None] < 7
-  np.testing.assert_allclose(models.logits(params, spec, tokens, valid),
-                             models.logits(params, spec, tokens[:, :7]), atol=1e-5)
+  np.testing.assert_allclose(classifier.logits(params, spec, tokens, valid),
+                             classifier.logits(params, spec, tokens[:, :7]), atol=1e-5)
 
 
 def test_transformer_size_is_comparable_to_rlstm():
-  spec = models.ModelSpec(num_classes=10, aux="reconstruction")
-  rlstm = feedforward.count_params(models.init(jax.random.PRNGKey(0), spec))
+  spec = classifier.ModelSpec(num_classes=10, aux="reconstruction")
+  rlstm = feedforward.count_params(classifier.init(jax.random.PRNGKey(0), spec))
   tspec = transformer.TransformerSpec(num_classes=10)
   n = feedforward.count_params(transformer.init(jax.random.PRNGKey(0), tspec))
   print(f"r-LSTM params {rlstm}, Transformer params {n}")
@@ -159,8 +160,8 @@ def test_transformer_size_is_comparable_to_rlstm():
 
 def test_model_spec_rejects_bad_values():
   with pytest.raises(ValueError, match="aux"):
-    models.ModelSpec(num_classes=10, aux="recon")
+    classifier.ModelSpec(num_classes=10, aux="recon")
   with pytest.raises(ValueError, match="horizon"):
-    models.ModelSpec(num_classes=10, horizon=0)
+    classifier.ModelSpec(num_classes=10, horizon=0)
   with pytest.raises(ValueError, match="aux_length"):
-    models.ModelSpec(num_classes=10, aux="prediction", aux_length=0)
+    classifier.ModelSpec(num_classes=10, aux="prediction", aux_length=0)

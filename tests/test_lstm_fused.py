@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnn_aux import lstm, lstm_fused, models, truncation
+from rnn_aux import classifier, lstm, lstm_fused, truncation
 
 T, B, D = 11, 20, 3  # B=20: not a multiple of the 16-row blocks, so padding is exercised
 FP32 = dict(forward_dtype=jnp.float32, backward_dtype=jnp.float32, approx_math=False)
@@ -76,7 +76,8 @@ def test_truncated_gradient_is_exactly_zero_past_the_horizon_with_the_kernel():
   k = 6
 
   def f(x):
-    states = truncation.states_at(params, x, positions, horizon=k, chunk=8, impl="fused")
+    states = truncation.states_at(params, x, positions, horizon=k, chunk=8,
+                                  rnn=lstm.recurrence(impl="fused"))
     return jnp.sum(states[-1].h)
   g = jax.grad(f)(x)
   for b, p in enumerate([29, 20]):
@@ -93,7 +94,7 @@ def test_bad_inputs_name_the_fix():
     lstm_fused.layer(jnp.zeros((16, 64)), jnp.zeros((T, B, 64)), jnp.zeros((B + 1, 16)),
                      jnp.zeros((B, 16)))
   with pytest.raises(ValueError, match="choose one of scan, fused"):
-    models.ModelSpec(num_classes=10, recurrence="cudnn")
+    classifier.ModelSpec(num_classes=10, recurrence="cudnn")
 
 
 

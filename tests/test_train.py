@@ -11,12 +11,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnn_aux import models
-from rnn_aux.train import checkpoint, step as step_lib
+from rnn_aux import classifier
+from rnn_aux.train import checkpoint, config_guard, models, step as step_lib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = [sys.executable, os.path.join(ROOT, "experiments", "train.py")]
-SMOKE = os.path.join(ROOT, "experiments", "configs", "mnist.py") + ":smoke"
+PAPER = os.path.join(ROOT, "experiments", "configs", "paper.py")
+SMOKE = PAPER + ":mnist,smoke"
 
 
 def _env():
@@ -126,9 +127,9 @@ def test_sigterm_saves_a_restorable_checkpoint(tmp_path, mnist_dir):
 
 def test_pmap_8_devices_equals_1_device():
   assert jax.local_device_count() == 8
-  spec = models.ModelSpec(num_classes=10, vocab_size=256, embed_dim=8, hidden_sizes=(8,),
+  spec = classifier.ModelSpec(num_classes=10, vocab_size=256, embed_dim=8, hidden_sizes=(8,),
                           head_sizes=(8,), horizon=10, chunk=16, unroll=2)
-  model = step_lib.lstm_model(spec)
+  model = models.lstm_model(spec)
   opt = step_lib.make_optimizer("rmsprop", 1e-3, 1.0)
   state = step_lib.init_state(model, opt, seed=0)
   rng = np.random.default_rng(0)
@@ -147,7 +148,7 @@ def test_pmap_8_devices_equals_1_device():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--config", SMOKE.replace("smoke", "smokey")], "unknown preset"),
+    (["--config", SMOKE.replace("smoke", "smokey")], "unknown row"),
     (["--config", SMOKE, "--config.model.horizon=0"], "horizon must be a positive"),
     (["--config", SMOKE, "--config.task=mnistt"], "known:"),
     (["--config", SMOKE, "--config.batch_size=oops"], "batch_size"),
@@ -209,7 +210,7 @@ def test_sigterm_to_one_of_two_processes_stops_both_at_the_same_step(tmp_path, m
 
 def test_quick_preset_learns_permuted_mnist(tmp_path, mnist_dir):
   """The README's main job: measured 25.4% then 43.5% test accuracy (chance 10%) on 2 CPU cores."""
-  pm = os.path.join(ROOT, "experiments", "configs", "pmnist.py") + ":quick"
+  pm = PAPER + ":pmnist,quick"
   wd = tmp_path / "quick"
   r = subprocess.run(TRAIN + ["--config", pm, "--workdir", str(wd), f"--config.data_dir={mnist_dir}",
                               "--config.progress_bar=False"], env=_env(), capture_output=True,
@@ -230,16 +231,20 @@ def test_non_finite_loss_stops_with_a_clear_message(tmp_path, mnist_dir):
 
 
 def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp_path):
-  from rnn_aux.train import checkpoint
-  old = {"learning_rate": 1e-3, "model": {"hidden_sizes": [128]}}  # a run from before the fields
-  checkpoint.guard_config(str(tmp_path), old)
-  same_as_then = {"learning_rate": 1e-3,
-                  "model": {"hidden_sizes": [128], "head_activation": "relu", "recurrence": "scan"}}
-  checkpoint.guard_config(str(tmp_path), same_as_then)  # resumes
+  # a run from before the fields, when the Transformer's sizes sat in the LSTM's section
+  old = {"learning_rate": 1e-3, "model": {"name": "lstm", "hidden_sizes": [128], "model_dim": 128}}
+  config_guard.guard_config(str(tmp_path), old)
+  same_as_then = {"learning_rate": 1e-3, "validation_examples": 0,
+                  "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
+                            "recurrence": "scan", "cell": "lstm"}}
+  config_guard.guard_config(str(tmp_path), same_as_then)  # resumes
   now = {**same_as_then, "model": {**same_as_then["model"], "head_activation": "gelu"}}
-  with pytest.raises(checkpoint.ConfigMismatchError,
+  with pytest.raises(config_guard.ConfigMismatchError,
                      match=r"model.head_activation='relu' \(now 'gelu'\)"):
-    checkpoint.guard_config(str(tmp_path), now)
+    config_guard.guard_config(str(tmp_path), now)
+  with pytest.raises(config_guard.ConfigMismatchError, match=r"model.cell='lstm' \(now 'gru'\)"):
+    config_guard.guard_config(str(tmp_path), {**same_as_then, "model": {
+        **same_as_then["model"], "cell": "gru"}})
 
 
 def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):

@@ -1,48 +1,57 @@
 """Truncated BPTT: exact zeros past the horizon, agreement with a reference loop, flat memory."""
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnn_aux import auxiliary, losses, lstm, truncation
+from rnn_aux import classifier, gru, lstm, prediction, reconstruction, recurrence, truncation
 
 B, T, D, H = 3, 24, 2, 6
 POS = jnp.array([[23, 9], [12, 0], [5, 17]])  # per-example, several per sequence
 
 
-def _setup():
-  params = lstm.init(jax.random.PRNGKey(0), D, (H, 4))
+CELLS = {"lstm": lstm, "gru": gru}
+
+
+def _setup(cell="lstm"):
+  params = CELLS[cell].init(jax.random.PRNGKey(0), D, (H, 4))
   x = jax.random.normal(jax.random.PRNGKey(1), (B, T, D))
   return params, x
 
 
-def _reference_states(params, x, positions, k):
+def _reference_states(cell, params, x, positions, k):
   """A Python loop over the cell, one pass per read-out, with stop_gradient at p-k+1."""
+  mod = CELLS[cell]
   out = []
   for b in range(x.shape[0]):
     row = []
     for p in [int(v) for v in positions[b]]:
-      carry = lstm.zero_carry(params, 1)
+      carry = mod.zero_carry(params, 1)
       for t in range(p + 1):
         if k is not None and t == p - k + 1:
           carry = jax.lax.stop_gradient(carry)
-        carry, _ = lstm.step(params, carry, lstm.project_inputs(params, x[b:b + 1, t]))
-      row.append(lstm.carry_vector(carry)[0])
+        carry, _ = mod.step(params, carry, mod.project_inputs(params, x[b:b + 1, t]))
+      row.append(recurrence.flatten(carry)[0])
     out.append(jnp.stack(row))
   return jnp.stack(out)
 
 
-def _ours(params, x, positions, k):
-  states = truncation.states_at(params, x, positions, horizon=k, chunk=5, unroll=2)
-  return lstm.carry_vector(jax.tree.map(lambda s: s[:, :, 0], states))
+def _ours(cell, params, x, positions, k):
+  states = truncation.states_at(params, x, positions, horizon=k, chunk=5,
+                                rnn=recurrence.build(cell, unroll=2))
+  return recurrence.flatten(jax.tree.map(lambda s: s[:, :, 0], states))
 
 
+@pytest.mark.parametrize("cell", sorted(CELLS))
 @pytest.mark.parametrize("k", [1, 7, T - 1, None])
-def test_matches_reference_loop(k):
-  params, x = _setup()
-  w = jax.random.normal(jax.random.PRNGKey(2), (B, POS.shape[1], 2 * (H + 4)))
-  ref = lambda p, x: jnp.sum(w * _reference_states(p, x, POS, k))
-  ours = lambda p, x: jnp.sum(w * _ours(p, x, POS, k))
+def test_matches_reference_loop(k, cell):
+  params, x = _setup(cell)
+  size = recurrence.state_size(recurrence.build(cell), (H, 4))
+  w = jax.random.normal(jax.random.PRNGKey(2), (B, POS.shape[1], size))
+  ref = lambda p, x: jnp.sum(w * _reference_states(cell, p, x, POS, k))
+  ours = lambda p, x: jnp.sum(w * _ours(cell, p, x, POS, k))
   np.testing.assert_allclose(ours(params, x), ref(params, x), atol=1e-5)
   g_ref = jax.grad(ref, argnums=(0, 1))(params, x)
   g_ours = jax.jit(jax.grad(ours, argnums=(0, 1)))(params, x)
@@ -54,12 +63,14 @@ def _input_grad_support(loss_fn, x):
   return np.asarray(jnp.any(g != 0.0, axis=-1))  # BxT: which inputs get gradient
 
 
-def test_supervised_gradient_zero_before_horizon():
-  params, x = _setup()
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_supervised_gradient_zero_before_horizon(cell):
+  params, x = _setup(cell)
   k = 5
   last = jnp.full((B, 1), T - 1)
+  rnn = recurrence.build(cell)
   support = _input_grad_support(
-      lambda x: jnp.sum(truncation.states_at(params, x, last, horizon=k)[-1].h), x)
+      lambda x: jnp.sum(truncation.states_at(params, x, last, horizon=k, rnn=rnn)[-1].h), x)
   assert not support[:, :T - k].any(), "inputs before the horizon must get exactly 0.0"
   assert support[:, T - k:].all(), "inputs inside the horizon must get gradient"
 
@@ -69,13 +80,13 @@ def test_reconstruction_gradient_zero_before_horizon():
   k, length = 4, 6
   tokens = jax.random.randint(jax.random.PRNGKey(3), (B, T, 1), 0, 10)
   anchors = jnp.array([[15], [20], [9]])
-  dec = auxiliary.init_reconstruction(jax.random.PRNGKey(4), state_size=2 * (H + 4), vocab_size=10,
+  dec = reconstruction.init_reconstruction(jax.random.PRNGKey(4), state_size=2 * (H + 4), vocab_size=10,
                                       channels=1, embed_dim=3, hidden_sizes=(5,), head_sizes=())
 
   def loss(x):
     st = truncation.states_at(params, x, anchors, horizon=k)
-    state = lstm.carry_vector(jax.tree.map(lambda s: s[:, :, 0], st))
-    return losses.reconstruction_loss(dec, state, tokens, anchors, length=length)[0]
+    state = recurrence.flatten(jax.tree.map(lambda s: s[:, :, 0], st))
+    return reconstruction.reconstruction_loss(dec, state, tokens, anchors, length=length)[0]
 
   support = _input_grad_support(loss, x)
   for b in range(B):
@@ -89,12 +100,12 @@ def test_prediction_gradient_zero_before_horizon():
   k, length = 3, 5
   tokens = jax.random.randint(jax.random.PRNGKey(3), (B, T, 1), 0, 10)
   anchors = jnp.array([[6], [10], [12]])
-  pred = auxiliary.init_prediction(jax.random.PRNGKey(4), input_size=4, vocab_size=10, channels=1,
+  pred = prediction.init_prediction(jax.random.PRNGKey(4), input_size=4, vocab_size=10, channels=1,
                                    hidden_sizes=(5,), head_sizes=())
 
   def loss(x):
     st = truncation.states_at(params, x, anchors, horizon=k, span=length)
-    return losses.prediction_loss(pred, st[-1].h, tokens, anchors)[0]
+    return prediction.prediction_loss(pred, st[-1].h, tokens, anchors)[0]
 
   support = _input_grad_support(loss, x)
   for b in range(B):
@@ -103,37 +114,58 @@ def test_prediction_gradient_zero_before_horizon():
     assert support[b, a - k + 1:a + length].all()
 
 
-def _temp_bytes(k, t, b=16, h=64):
-  params = lstm.init(jax.random.PRNGKey(0), 1, (h,))
+def _temp_bytes(cell, k, t, b=16, h=64):
+  rnn = recurrence.build(cell)
+  params = rnn.init(jax.random.PRNGKey(0), 1, (h,))
   x = jnp.zeros((b, t, 1))
   pos = jnp.full((b, 1), t - 1)
-  f = jax.jit(jax.grad(lambda p, x: jnp.sum(truncation.states_at(p, x, pos, horizon=k)[-1].h)))
+  f = jax.jit(jax.grad(lambda p, x: jnp.sum(
+      truncation.states_at(p, x, pos, horizon=k, rnn=rnn)[-1].h)))
   return f.lower(params, x).compile().memory_analysis().temp_size_in_bytes
 
 
-def test_truncated_memory_is_flat_in_sequence_length():
-  short, long = _temp_bytes(300, 1024), _temp_bytes(300, 8192)
-  full_short, full_long = _temp_bytes(None, 1024), _temp_bytes(None, 8192)
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_truncated_memory_is_flat_in_sequence_length(cell):
+  short, long = _temp_bytes(cell, 300, 1024), _temp_bytes(cell, 300, 8192)
+  full_short, full_long = _temp_bytes(cell, None, 1024), _temp_bytes(cell, None, 8192)
   assert long < 1.10 * short, (short, long)
   assert full_long > 6.0 * full_short, (full_short, full_long)
 
 
-def test_no_recompilation_for_new_data_and_positions():
-  params, x = _setup()
-  traces = []
+def _backend_compiles():
+  """A list that grows by one entry per XLA compilation from now on."""
+  events = []
+  jax.monitoring.register_event_duration_secs_listener(
+      lambda event, _, **kw: events.append(event) if event.endswith("backend_compile_duration")
+      else None)
+  return events
 
-  @jax.jit
-  def f(p, x, pos):
-    traces.append(1)
-    return jnp.sum(truncation.states_at(p, x, pos, horizon=4)[-1].h)
 
-  g = jax.grad(f)
-  jax.block_until_ready(jax.jit(g)(params, x, POS))
-  jax.block_until_ready(f(params, x, POS))
-  n = len(traces)
-  jax.block_until_ready(f(params, x + 1.0, POS[:, ::-1] % T))
-  jax.block_until_ready(f(params, 2 * x, jnp.zeros_like(POS)))
-  assert len(traces) == n
+def test_no_recompilation_for_new_data_anchors_and_lengths():
+  """The classifier's jitted objective, called with an equal but newly built spec (static), new
+  tokens, new anchor keys (so new anchors) and new sequence lengths, compiles exactly once. It
+  would compile again if anchors, lengths or the spec's recurrence set a static shape or a new
+  cache key (e.g. a spec that does not compare equal to an equal one)."""
+  def spec():
+    return classifier.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+                                head_sizes=(), horizon=6, aux="reconstruction", aux_length=4,
+                                aux_horizon=6, decoder_sizes=(5,), decoder_head_sizes=(), chunk=4)
+  params = classifier.init(jax.random.PRNGKey(0), spec())
+  grad = jax.jit(jax.grad(lambda p, s, t, l, k, v: classifier.objective(p, s, t, l, k,
+                                                                        valid_BxT=v)[0]),
+                 static_argnums=1)
+  calls = []
+  for i, n in enumerate([20, 13, 8]):
+    tokens = jax.random.randint(jax.random.PRNGKey(i), (2, 20, 1), 0, 11)
+    calls.append((tokens, jnp.array([0, 2]), jax.random.PRNGKey(10 + i),
+                  jnp.arange(20)[None] < jnp.array([[20], [n]])))
+  jax.block_until_ready(grad(params, spec(), *calls[0]))
+  compiles = _backend_compiles()
+  for args in calls[1:]:
+    jax.block_until_ready(grad(params, spec(), *args))
+  assert compiles == []
+  jax.block_until_ready(grad(params, dataclasses.replace(spec(), aux_length=3), *calls[0]))
+  assert len(compiles) == 1  # a real change of a static size does compile: the counter works
 
 
 def test_out_of_range_positions_are_safe():

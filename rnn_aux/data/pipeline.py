@@ -9,7 +9,8 @@ example once and pads the last batch with ``weight == 0`` rows. The loader's who
 it would have seen.
 
 Splits up to ``cache_bytes`` are read once into memory (MNIST: 55 MB), so a batch is one numpy
-gather; larger ones are read by random access per batch.
+gather; larger ones are read by random access per batch. Sources already in memory (``npz:``
+tasks: :class:`rnn_aux.data.arrays.ArraySource`) are gathered from directly, never copied.
 """
 from __future__ import annotations
 
@@ -42,11 +43,18 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
 
   ``source``: ``offline`` reads our offline builder's prepared files; ``catalog`` reads (and, with a
   network, downloads) the TFDS catalog dataset; ``auto`` takes whichever is prepared in
-  ``data_dir``, offline first.
+  ``data_dir``, offline first. ``npz:`` tasks read their file (``data_dir`` and ``source`` unused);
+  ``tfds:`` tasks read the named dataset, downloading it unless ``source="offline"``.
   """
-  import tensorflow_datasets as tfds
   if source not in SOURCES:
     raise ValueError(f"unknown data source {source!r}; choose one of {SOURCES}")
+  if task.path:  # npz:PATH, in memory
+    from rnn_aux.data import arrays
+    return arrays.npz_source(task, split)
+  if task.name.startswith(tasks.TFDS_PREFIX):
+    from rnn_aux.data import catalog
+    return catalog.catalog_source(task, split, data_dir, source)
+  import tensorflow_datasets as tfds
   data_dir = os.path.expanduser(data_dir or os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"))
   fix = (f"prepare it offline with `python -m rnn_aux.data.prepare --dataset {task.name} "
          f"--data_dir {data_dir}` (see BUILD.md), or pass source='catalog' with a network")
@@ -75,6 +83,22 @@ def get_rows(source, keys):
     return source.__getitems__(keys)
   except (AttributeError, TypeError):  # e.g. tfds.testing.mock_data's data sources
     return [source[k] for k in keys]
+
+
+def _root(source, idx: np.ndarray):
+  """``(source, idx)`` with example ranges resolved to the source they index."""
+  while isinstance(source, ExampleRange):
+    source, idx = source._source, idx + source._start
+  return source, idx
+
+
+def get_columns(source, idx: np.ndarray) -> dict:
+  """Examples ``idx`` stacked per feature: one gather from in-memory sources (``get_batch``)."""
+  root, root_idx = _root(source, np.asarray(idx, np.int64))
+  if hasattr(root, "get_batch"):
+    return root.get_batch(root_idx)
+  rows = get_rows(source, [int(i) for i in idx])
+  return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
 
 
 class ExampleRange:
@@ -144,7 +168,8 @@ class SequenceLoader:
     self._epoch, self._step, self._order = 0, 0, None
     self._cache = None
     row_bytes = task.seq_len * task.channels + 16
-    if self.size * row_bytes <= cache_bytes:
+    in_memory = hasattr(_root(source, np.zeros(0, np.int64))[0], "get_batch")
+    if not in_memory and self.size * row_bytes <= cache_bytes:
       self._cache = self._read(np.arange(self.size))
 
   # -- position --------------------------------------------------------------------------
@@ -166,9 +191,8 @@ class SequenceLoader:
     chunk = 4096
     parts = []
     for start in range(0, len(idx), chunk):
-      rows = get_rows(self.source, [int(i) for i in idx[start:start + chunk]])
-      stacked = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
-      parts.append(tasks.to_sequences(self.task, stacked))
+      columns = get_columns(self.source, idx[start:start + chunk])
+      parts.append(tasks.to_sequences(self.task, columns))
     tokens, valid, labels = (np.concatenate(x) for x in zip(*parts))
     if labels.size and (labels.min() < 0 or labels.max() >= self.task.num_classes):
       raise ValueError(f"{self.task.name}: labels outside [0, {self.task.num_classes}); "

@@ -116,9 +116,11 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   model = models.build(config.model, task)
   optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
   n_total = jax.device_count()
-  if config.batch_size % n_total:
-    raise ValueError(f"batch_size {config.batch_size} does not divide over {n_total} devices; "
-                     f"use a multiple of {n_total}")
+  eval_bs = config.get("eval_batch_size") or config.batch_size
+  for name, size in (("batch_size", config.batch_size), ("eval_batch_size", eval_bs)):
+    if size % n_total:
+      raise ValueError(f"{name} {size} does not divide over {n_total} devices; "
+                       f"use a multiple of {n_total}")
   train_src = pipeline.load_source(task, "train", config.data_dir, config.data_source)
   test_src = pipeline.load_source(task, "test", config.data_dir, config.data_source)
   train_src, val_src = pipeline.split_validation(train_src,
@@ -130,7 +132,6 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   host = dict(process_index=jax.process_index(), process_count=jax.process_count())
   train_data = pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
                                        seed=config.seed, **host)
-  eval_bs = config.get("eval_batch_size") or config.batch_size
   eval_sets = {"test": test_src} if val_src is None else {"validation": val_src, "test": test_src}
   eval_data = {name: pipeline.SequenceLoader(task, src, global_batch_size=eval_bs, shuffle=False,
                                              drop_remainder=False, **host)

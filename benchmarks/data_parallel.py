@@ -43,11 +43,11 @@ def main():
     valid = np.ones((n, b, 784), bool)
     labels = rng.integers(0, 10, (n, b)).astype(np.int32)
     for _ in range(3):
-      rep, m = p_train(rep, tokens, valid, labels, jnp.float32(1), jnp.float32(1))
+      rep, m = p_train(rep, tokens, valid, labels, jnp.float32(1), jnp.float32(1), jnp.float32(1))
     jax.block_until_ready(m)
     t0 = time.perf_counter()
     for _ in range(a.steps):
-      rep, m = p_train(rep, tokens, valid, labels, jnp.float32(1), jnp.float32(1))
+      rep, m = p_train(rep, tokens, valid, labels, jnp.float32(1), jnp.float32(1), jnp.float32(1))
     jax.block_until_ready(m)
     dt = (time.perf_counter() - t0) / a.steps
     seq_s = n * b / dt

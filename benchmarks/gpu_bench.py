@@ -107,7 +107,6 @@ def lstm_part(shapes):
 
 def step_part(variant, t, recurrence):
   import jax
-  import jax.numpy as jnp
   import optax
   from rnn_aux import classifier
   horizon = None if variant.endswith("full") else 300

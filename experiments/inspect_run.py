@@ -17,12 +17,13 @@ from absl import app, flags
 flags.DEFINE_string("workdir", None, "workdir of an LSTM run (holds config.json, checkpoints/)")
 flags.DEFINE_string("data_dir", None, "TFDS data dir (default: the run's config.data_dir)")
 flags.DEFINE_integer("examples", 64, "training examples to look at")
+flags.DEFINE_integer("run", 0, "which of a workdir's packed runs (0 .. R-1, in runs.seeds order)")
 FLAGS = flags.FLAGS
 
 BANDS = 8
 
 
-def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
+def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0) -> dict:
   import jax
   import jax.numpy as jnp
   import ml_collections
@@ -31,7 +32,6 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   from rnn_aux import classifier, feedforward, losses, recurrence, truncation
   from rnn_aux.data import pipeline, tasks
   from rnn_aux.train import checkpoint, config_guard, models
-  from rnn_aux.train import step as step_lib
 
   path = os.path.join(workdir, "config.json")
   if not os.path.exists(path):
@@ -39,20 +39,24 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   config = ml_collections.ConfigDict(config_guard.with_legacy_values(json.load(open(path))))
   if config.model.name != "lstm":
     raise ValueError(f"inspect_run looks at LSTM runs; {workdir} is a {config.model.name} run")
-  task = tasks.get_task(config.task)
-  model = models.build(config.model, task)
+  task = tasks.get_task(config.task, data_dir or config.data_dir or None)
   spec = models.spec_from_config(classifier.ModelSpec, config.model.to_dict(), task)
-  optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
-  state = step_lib.init_state(model, optimizer, config.seed)
   ckpt = checkpoint.Checkpointer(workdir, 1)
   if ckpt.latest_step() is None:
     raise FileNotFoundError(f"no checkpoint in {workdir}/checkpoints; train first")
-  state, _ = ckpt.restore(state)
+  step, saved_params = ckpt.latest_params()
+  leaves = jax.tree.leaves(saved_params)  # each with the packed runs' leading axis
+  if not 0 <= run < leaves[0].shape[0]:
+    raise ValueError(f"--run {run}: {workdir} holds runs 0 .. {leaves[0].shape[0] - 1}")
+  # run's arrays in the structure the model builds (orbax restores tuples as lists)
+  template = classifier.init(jax.random.PRNGKey(0), spec)
+  params = jax.tree.unflatten(jax.tree.structure(template),
+                              [jnp.asarray(x[run]) for x in leaves])
   source = pipeline.load_source(task, "train", data_dir or config.data_dir, config.data_source)
   batch = next(iter(pipeline.SequenceLoader(task, source, global_batch_size=examples, seed=1)))
   tokens, labels = jnp.asarray(batch.tokens), jnp.asarray(batch.labels)
   valid = jnp.asarray(batch.valid)
-  params, act = jax.tree.map(jnp.asarray, state.params), config.model.head_activation
+  act = config.model.head_activation
 
   def loss_of_inputs(x_BxTxE):
     last = classifier.last_positions(tokens, valid)
@@ -69,7 +73,7 @@ def inspect(workdir: str, data_dir: str | None, examples: int) -> dict:
   for layer in params["head"][:-1]:
     a = feedforward.ACTIVATIONS[act](a @ layer["w"] + layer["b"])
     live.append([int(jnp.sum(jnp.any(a != 0, axis=0))), int(a.shape[1])])
-  return {"step": int(state.step), "examples": examples, "loss": float(loss),
+  return {"step": step, "examples": examples, "loss": float(loss),
           "head_activation": act, "head_live_units": live,
           "final_h_mean_abs": float(jnp.mean(jnp.abs(h))),
           "final_h_std_across_examples": float(jnp.mean(jnp.std(h, axis=0))),
@@ -81,7 +85,7 @@ def main(argv):
   if not FLAGS.workdir:
     raise SystemExit("error: --workdir is required (the workdir of an LSTM run)")
   try:
-    out = inspect(FLAGS.workdir, FLAGS.data_dir, FLAGS.examples)
+    out = inspect(FLAGS.workdir, FLAGS.data_dir, FLAGS.examples, FLAGS.run)
   except (FileNotFoundError, ValueError) as e:
     raise SystemExit(f"error: {e}")
   for i, (on, total) in enumerate(out["head_live_units"]):

@@ -2,12 +2,14 @@
 
   python experiments/report.py workdirs/mnist_rlstm_t300 workdirs/pmnist_lstm_t300 ...
 
-A workdir's row comes from its config.json (task, model, horizons, training settings) and
-results.json.
+A workdir's cell comes from its config.json (task, model, horizons, training settings); its runs
+(several when packed) from results.json. Workdirs of one cell are pooled: mean ± std over runs.
 """
 import json
 import os
 import sys
+
+import numpy as np
 
 from rnn_aux import auxiliary
 from rnn_aux.train import config_guard
@@ -47,22 +49,43 @@ def settings(config: dict) -> str:
   return out + f", {m['recurrence']}" + ("" if m["cell"] == "lstm" else f", {m['cell']} cell")
 
 
+def run_accuracies(results: dict) -> list:
+  """Each run's final test accuracy: the packed runs of a workdir, or its one run."""
+  if results.get("runs"):
+    return [r["final_test_accuracy"] for r in results["runs"]
+            if r.get("final_test_accuracy") is not None]
+  acc = results.get("final_test_accuracy")
+  return [] if acc is None else [acc]
+
+
 def main(workdirs):
-  rows = []
+  """One row per cell (row of Table 2, task, settings): the mean ± std over its runs, from one or
+  several workdirs (packed runs count one each)."""
+  cells = {}
   for wd in workdirs:
     with open(os.path.join(wd, "config.json")) as f:
       config = config_guard.with_legacy_values(json.load(f))
     path = os.path.join(wd, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
-    name, task = row_name(config), config["task"]
+    key = (row_name(config), config["task"], settings(config))
+    cell = cells.setdefault(key, {"accs": [], "epochs": [], "status": []})
+    cell["accs"] += run_accuracies(results)
+    cell["epochs"].append(results.get("epochs", 0.0))
+    cell["status"].append(results.get("status", "not run"))
+  rows = []
+  for (name, task, setting), cell in cells.items():
     paper = PAPER.get(name, (None,) * 3)[COLUMNS[task]] if task in COLUMNS else None
-    acc = results.get("final_test_accuracy")
-    rows.append(f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
-                f"{'-' if acc is None else f'{100 * acc:.1f}'} | {'-' if paper is None else paper} | "
-                f"{results.get('epochs', 0):.1f} | {results.get('status', 'not run')} | "
-                f"{settings(config)} |")
-  print("| model | task | ours (test %) | paper (test %) | epochs | status | settings |")
-  print("|---|---|---|---|---|---|---|")
+    accs = 100 * np.asarray(cell["accs"], np.float64)
+    ours = ("-" if not accs.size else f"{accs.mean():.1f}" if accs.size == 1 else
+            f"{accs.mean():.1f} ± {accs.std(ddof=1):.1f}")
+    epochs = f"{min(cell['epochs']):.1f}" + (f"-{max(cell['epochs']):.1f}"
+                                            if max(cell["epochs"]) > min(cell["epochs"]) else "")
+    rows.append(f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | {ours} | "
+                f"{accs.size} | {'-' if paper is None else paper} | {epochs} | "
+                f"{', '.join(sorted(set(cell['status'])))} | {setting} |")
+  print("| model | task | ours (test %, mean ± std) | runs | paper (test %) | epochs | status | "
+        "settings |")
+  print("|---|---|---|---|---|---|---|---|")
   print("\n".join(rows))
 
 

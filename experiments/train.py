@@ -13,6 +13,8 @@ from ml_collections import config_flags
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "config file[:preset]", lock_config=True)
 _WORKDIR = flags.DEFINE_string("workdir", None, "directory for checkpoints, logs, results.json")
+_IMPORTS = flags.DEFINE_multi_string(
+    "import", [], "module to import first (one that registers your recurrence or auxiliary loss)")
 flags.mark_flags_as_required(["config", "workdir"])
 
 
@@ -20,7 +22,13 @@ def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
   logging.set_verbosity(logging.WARNING)  # orbax logs every save at INFO
+  import importlib
   from rnn_aux.train import loop
+  for name in _IMPORTS.value:
+    try:
+      importlib.import_module(name)
+    except ImportError as e:
+      sys.exit(f"error: --import {name}: {e} (is its folder on PYTHONPATH?)")
   try:
     loop.train_and_evaluate(_CONFIG.value, os.path.expanduser(_WORKDIR.value))
   except (ValueError, FileNotFoundError, RuntimeError) as e:

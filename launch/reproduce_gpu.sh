@@ -20,6 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 TASK="$1"; SECONDS_LIMIT="$2"; DATA_DIR="$3"; OUT="$4"; shift 4
 PY="${PYTHON:-python3}"
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"  # this checkout's rnn_aux, installed or not
 export XLA_PYTHON_CLIENT_PREALLOCATE=false
 export XLA_PYTHON_CLIENT_MEM_FRACTION="${XLA_PYTHON_CLIENT_MEM_FRACTION:-0.2}"
 mkdir -p "$OUT"
@@ -32,7 +33,8 @@ stop_mps() {
   fi
 }
 if [ "${NO_MPS:-0}" != 1 ] && command -v nvidia-cuda-mps-control > /dev/null; then
-  if pgrep -x nvidia-cuda-mps-control > /dev/null || pgrep -x nvidia-cuda-mps-server > /dev/null; then
+  # A process name is cut to 15 characters: "nvidia-cuda-mps" is the control daemon or a server.
+  if pgrep -x nvidia-cuda-mps > /dev/null; then
     echo "MPS: a daemon is already running; using it, leaving it running"
   elif nvidia-cuda-mps-control -d; then
     MPS_STARTED=1
@@ -59,7 +61,7 @@ for RUN in "$@"; do
   for kv in "${KV[@]}"; do [ -n "$kv" ] && FLAGS+=("--config.$kv"); done
   # shellcheck disable=SC2086
   timeout -s TERM "$SECONDS_LIMIT" "$PY" experiments/train.py \
-    --config "experiments/configs/${TASK}.py:${PRESET}" --workdir "$OUT/$NAME" \
+    --config "experiments/configs/paper.py:${TASK},${PRESET}" --workdir "$OUT/$NAME" \
     --config.data_dir="$DATA_DIR" --config.progress_bar=False --config.keep_checkpoints=1 \
     "${COMMON[@]}" "${FLAGS[@]}" ${EXTRA_FLAGS:-} > "$OUT/$NAME.log" 2>&1 &
   PIDS+=("$!")

@@ -12,6 +12,6 @@ bash launch/setup_env.sh .venv
 DATA_DIR="${TFDS_DATA_DIR:-$HOME/tensorflow_datasets}"
 .venv/bin/python -m rnn_aux.data.prepare --dataset mnist --data_dir "$DATA_DIR"
 WORKDIR="${WORKDIR:-workdirs/${TASK}_${PRESET}}"
-.venv/bin/python experiments/train.py --config "experiments/configs/${TASK}.py:${PRESET}" \
+.venv/bin/python experiments/train.py --config "experiments/configs/paper.py:${TASK},${PRESET}" \
   --workdir "$WORKDIR" --config.data_dir="$DATA_DIR" "$@"
 echo "results: $WORKDIR/results.json"

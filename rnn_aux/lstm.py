@@ -10,10 +10,10 @@ Initialisation: ``w_x`` LeCun-normal, ``w_h`` orthogonal (flax's defaults for it
 2015) so that early in training the cell keeps its memory.
 
 The input projection of the bottom layer (``x @ w_x + b``) has no recurrence, so :func:`scan`
-computes it for all steps in one matrix product before the recurrence ("hoisting"); on an H100 this
-and loop unrolling halve the time of a plain per-step scan (see ``benchmarks/RESULTS.md``).
-``scan(..., impl="fused")`` runs each layer's whole recurrence in one Pallas kernel per direction
-(:mod:`rnn_aux.lstm_fused`; GPU, fp16/bf16 matrix inputs), 1.8x faster again on an H100.
+computes it for all steps in one matrix product before the recurrence ("hoisting"), and the loop
+is unrolled. ``scan(..., impl="fused")`` runs each layer's whole recurrence in one Pallas kernel per
+direction (:mod:`rnn_aux.lstm_fused`; GPU, fp16/bf16 matrix inputs). Their speeds against cuDNN:
+``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
 

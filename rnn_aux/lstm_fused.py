@@ -11,8 +11,7 @@ gradients ``dz`` (``TxBx4H``); the weight gradient ``dW_h = sum_t h_{t-1}^T dz_t
 projection's gradient then come from single large matrix products outside the loop.
 
 The recurrent weights are loaded once into shared memory; step ``t+1``'s inputs are fetched while
-step ``t`` computes. On an H100 (B=128, H=128, T=784, forward+backward): 6.8 ms against 12.5 ms
-for the best ``lax.scan`` and 5.6 ms for cuDNN (``benchmarks/RESULTS.md``).
+step ``t`` computes. Its speed against ``lax.scan`` and cuDNN: ``benchmarks/RESULTS.md``.
 
 Numerics (defaults): the recurrent products take fp16 inputs in the forward pass (``h`` is in
 [-1, 1]; 11-bit mantissa, like TF32) and bf16 inputs in the backward pass (gradients need bf16's

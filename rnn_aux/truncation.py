@@ -4,9 +4,9 @@ A loss read at position ``p`` with gradient horizon ``k`` sends gradient to the 
 ``p-k+1 .. p`` (the last ``k`` steps it saw) and to nothing earlier; ``k=None`` is full BPTT.
 
 Why not one scan with a ``stop_gradient`` on the carry at ``p-k``? It gives the right gradient but
-reverse mode still stores every step's residuals and walks back over all of them: on an H100 it
-used as much memory as full BPTT and was 2.2x slower (``../shared/reference/MEASURED.md``). Here the
-sequence is instead read twice:
+reverse mode still stores every step's residuals and walks back over all of them, so it takes
+the memory of full BPTT and more time (``../shared/reference/MEASURED.md``). Here the sequence is
+instead read twice:
 
 1. a *no-tangent pass*: one scan over the whole sequence with parameters, inputs and initial carry
    under ``stop_gradient``, so autodiff sees no tangent in it and stores nothing; it only records

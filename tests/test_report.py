@@ -10,14 +10,17 @@ from experiments.configs import paper
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _workdir(tmp_path, name, task, preset, accuracy):
+def _workdir(tmp_path, name, task, preset, accuracy, packed=()):
   wd = tmp_path / name
   wd.mkdir()
   (wd / "config.json").write_text(json.dumps(paper.make(task, preset).to_dict()))
-  (wd / "results.json").write_text(json.dumps({
-      "status": "completed", "epochs": 2.0, "final_test_accuracy": accuracy,
-      "history": [{"epoch": 1.0, "accuracy": accuracy / 2}, {"epoch": 2.0, "accuracy": accuracy}],
-      "train_log": [{"step": 10, "loss": 2.3}, {"step": 20, "loss": 1.9}]}))
+  results = {"status": "completed", "epochs": 2.0, "final_test_accuracy": accuracy,
+             "history": [{"epoch": 1.0, "accuracy": accuracy / 2},
+                         {"epoch": 2.0, "accuracy": accuracy}],
+             "train_log": [{"step": 10, "loss": 2.3}, {"step": 20, "loss": 1.9}]}
+  if packed:
+    results["runs"] = [{"seed": i, "final_test_accuracy": acc} for i, acc in enumerate(packed)]
+  (wd / "results.json").write_text(json.dumps(results))
   return str(wd)
 
 
@@ -25,16 +28,21 @@ def test_report_and_plot(tmp_path, capsys):
   a = _workdir(tmp_path, "a", "mnist", "rlstm_t300", 0.9)
   b = _workdir(tmp_path, "b", "pmnist", "lstm_full", 0.5)
   c = _workdir(tmp_path, "c", "cifar10_jpeg_lossy", "transformer", 0.3)
+  # one cell from a packed workdir (2 runs) and a single-run workdir: 3 runs pooled
+  d = _workdir(tmp_path, "d", "pmnist", "lstm_t300", 0.85, packed=(0.8, 0.9))
+  e = _workdir(tmp_path, "e", "pmnist", "lstm_t300", 0.7)
   old = json.loads((tmp_path / "b" / "config.json").read_text())  # a run from before the fields
   del old["model"]["head_activation"], old["model"]["recurrence"], old["model"]["cell"]
   old["model"]["model_dim"] = 128  # the Transformer's sizes once sat in every model section
   (tmp_path / "b" / "config.json").write_text(json.dumps(old))
-  report.main([a, b, c])
+  report.main([a, b, c, d, e])
   out = capsys.readouterr().out
-  assert "| rlstm_t300 | mnist | 90.0 | 96.4 |" in out
+  assert "| rlstm_t300 | mnist | 90.0 | 1 | 96.4 |" in out
   assert "| completed | rmsprop 0.001, gelu head, scan |" in out
-  assert "| lstm_full | pmnist | 50.0 | 89.4 | 2.0 | completed | rmsprop 0.001, relu head, scan |" in out
-  assert "| transformer | cifar10_jpeg_lossy (JPEG-lossy) | 30.0 | 62.2 |" in out
+  assert ("| lstm_full | pmnist | 50.0 | 1 | 89.4 | 2.0 | completed | rmsprop 0.001, relu head, "
+          "scan |") in out
+  assert "| transformer | cifar10_jpeg_lossy (JPEG-lossy) | 30.0 | 1 | 62.2 |" in out
+  assert "| lstm_t300 | pmnist | 80.0 ± 10.0 | 3 | 88.8 |" in out
   png = tmp_path / "curves.png"
   r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",
                       str(png), a, b], capture_output=True, text=True, timeout=120)

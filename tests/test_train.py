@@ -34,11 +34,10 @@ def _args(workdir, mnist_dir, *extra):
 
 def _final_params(workdir):
   mgr = checkpoint.Checkpointer(str(workdir), keep=3)
-  step = mgr.latest_step()
-  import orbax.checkpoint as ocp
-  out = mgr._mgr.restore(step, args=ocp.args.Composite(state=ocp.args.StandardRestore()))
-  mgr.close()
-  return step, out["state"]["params"]
+  try:
+    return mgr.latest_params()
+  finally:
+    mgr.close()
 
 
 def test_smoke_trains_and_loss_falls(tmp_path, mnist_dir):
@@ -82,8 +81,13 @@ def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_d
   assert "validation accuracy" in r.stdout
 
 
-def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir):
-  extra = ("--config.train_epochs=2", "--config.checkpoint_every_steps=5")
+@pytest.mark.parametrize("packed", [(), ("--config.runs.seeds=(0,5)",
+                                          "--config.runs.aux_weight=(1.0,0.5)")])
+def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir, packed):
+  # a step-decay schedule with warm-up: the rate at resume must come from the restored count
+  extra = ("--config.train_epochs=2", "--config.checkpoint_every_steps=5",
+           "--config.lr_schedule=step", "--config.warmup_steps=4", "--config.decay_fractions=(0.5,)",
+           *packed)
   straight = tmp_path / "straight"
   r = subprocess.run(_args(straight, mnist_dir, *extra), env=_env(), capture_output=True,
                      text=True, timeout=600)
@@ -141,7 +145,8 @@ def test_pmap_8_devices_equals_1_device():
     p_train, _ = step_lib.pmapped(model, opt, devices=jax.local_devices()[:n])
     rep = step_lib.replicate(state, n)
     shard = lambda x: x.reshape((n, 16 // n) + x.shape[1:])
-    new, m = p_train(rep, shard(tokens), shard(valid), shard(labels), jnp.float32(1), jnp.float32(1))
+    new, m = p_train(rep, shard(tokens), shard(valid), shard(labels), jnp.float32(1), jnp.float32(1),
+                     jnp.float32(1))
     results.append((jax.tree.map(lambda x: np.asarray(x[0]), new.params), float(m["loss"][0])))
   jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-6), results[0][0], results[1][0])
   assert abs(results[0][1] - results[1][1]) < 1e-5
@@ -152,6 +157,8 @@ def test_pmap_8_devices_equals_1_device():
     (["--config", SMOKE, "--config.model.horizon=0"], "horizon must be a positive"),
     (["--config", SMOKE, "--config.task=mnistt"], "known:"),
     (["--config", SMOKE, "--config.batch_size=oops"], "batch_size"),
+    (["--config", SMOKE, "--import=no_such_module_xyz"], "--import no_such_module_xyz"),
+    (["--config", SMOKE, "--config.model.cell=rnn"], "unknown recurrence cell 'rnn'"),
 ])
 def test_bad_flags_give_one_line_errors(tmp_path, mnist_dir, args, message):
   r = subprocess.run(TRAIN + args + ["--workdir", str(tmp_path / "w"),
@@ -234,7 +241,10 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
   # a run from before the fields, when the Transformer's sizes sat in the LSTM's section
   old = {"learning_rate": 1e-3, "model": {"name": "lstm", "hidden_sizes": [128], "model_dim": 128}}
   config_guard.guard_config(str(tmp_path), old)
-  same_as_then = {"learning_rate": 1e-3, "validation_examples": 0,
+  same_as_then = {"learning_rate": 1e-3, "validation_examples": 0, "lr_schedule": "constant",
+                  "warmup_steps": 0, "decay_fractions": [0.5, 0.75], "decay_factor": 0.1,
+                  "final_lr_fraction": 0.0,
+                  "runs": {"seeds": [], "learning_rate": [], "aux_weight": []},
                   "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
                             "recurrence": "scan", "cell": "lstm"}}
   config_guard.guard_config(str(tmp_path), same_as_then)  # resumes

@@ -69,10 +69,19 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
   c.eval_examples = 0
   c.validation_examples = 0    # held out from the end of the train split, evaluated beside test
   c.seed = 0
+  # Packed runs: R independent runs trained in one process by one vmapped step (one GPU serves
+  # them together). seeds=() is one run with c.seed; learning_rate / aux_weight: one per seed, or
+  # () for c.learning_rate / c.aux_weight.
+  c.runs = ml_collections.ConfigDict({"seeds": (), "learning_rate": (), "aux_weight": ()})
   c.batch_size = 128
   c.eval_batch_size = 500
   c.optimizer = "rmsprop"
   c.learning_rate = 1e-3
+  c.lr_schedule = "constant"   # constant | step | cosine (over all steps, pretraining included)
+  c.warmup_steps = 0           # linear warm-up from 0, before any schedule
+  c.decay_fractions = (0.5, 0.75)  # step: where the rate is multiplied by decay_factor
+  c.decay_factor = 0.1
+  c.final_lr_fraction = 0.0    # cosine: the last rate, as a fraction of learning_rate
   c.clip_norm = 1.0
   c.pretrain_epochs = 0
   c.train_epochs = 100

@@ -43,5 +43,12 @@ class Checkpointer:
         state=ocp.args.StandardRestore(abstract), data=ocp.args.JsonRestore()))
     return type(template)(**out["state"]), dict(out["data"])
 
+  def latest_params(self) -> tuple[int, Any]:
+    """``(step, params)`` of the latest checkpoint, whatever optimizer saved it (for tools that
+    read a run's weights only); containers come back as orbax stores them."""
+    step = self._mgr.latest_step()
+    out = self._mgr.restore(step, args=ocp.args.Composite(state=ocp.args.StandardRestore()))
+    return step, out["state"]["params"]
+
   def close(self):
     self._mgr.close()

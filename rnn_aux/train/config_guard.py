@@ -13,7 +13,9 @@ import os
 RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
                     "data_dir")
 # Fields added after runs existed: a saved config without one ran as this value says.
-LEGACY_VALUES = {"validation_examples": 0}
+LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_steps": 0,
+                 "decay_fractions": [0.5, 0.75], "decay_factor": 0.1, "final_lr_fraction": 0.0,
+                 "runs": {"seeds": [], "learning_rate": [], "aux_weight": []}}
 LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm"},
                        "transformer": {"head_activation": "relu"}}
 # Fields of one model that configs once held in the other model's section.

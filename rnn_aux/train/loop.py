@@ -62,16 +62,77 @@ def _shard(batch: pipeline.Batch, n_dev: int):
           split(batch.weight))
 
 
-def evaluate(p_eval, params, loader: pipeline.SequenceLoader, n_dev: int) -> dict:
-  totals = {"correct": 0.0, "count": 0.0, "loss_sum": 0.0}
+def _shard_runs(batches: list, n_dev: int):
+  """One batch per run -> ``(tokens, valid, labels)``, each ``n_dev x R x B/n_dev x ...``."""
+  def split(xs):
+    x = np.stack(xs)  # R x B x ...
+    x = x.reshape((x.shape[0], n_dev, x.shape[1] // n_dev) + x.shape[2:])
+    return np.swapaxes(x, 0, 1)
+  return (split([b.tokens.astype(np.int32) for b in batches]), split([b.valid for b in batches]),
+          split([b.labels for b in batches]))
+
+
+def evaluate(p_eval, params, loader: pipeline.SequenceLoader, n_dev: int) -> list[dict]:
+  """Accuracy, loss and example count of each packed run over one pass of ``loader``."""
+  totals = None
   for batch in loader.epoch_batches():
     out = jax.device_get(p_eval(params, *_shard(batch, n_dev)))
-    for k in totals:
-      totals[k] += float(out[k][0])
+    out = {k: np.asarray(v[0], np.float64) for k, v in out.items()}  # R each
+    totals = out if totals is None else {k: totals[k] + out[k] for k in totals}
   # pmap collectives span every device of every process: the psum above is already global.
-  n = max(totals["count"], 1.0)
-  return {"accuracy": totals["correct"] / n, "loss": totals["loss_sum"] / n,
-          "examples": int(totals["count"])}
+  n = np.maximum(totals["count"], 1.0)
+  return [{"accuracy": float(c), "loss": float(l), "examples": int(k)}
+          for c, l, k in zip(totals["correct"] / n, totals["loss_sum"] / n, totals["count"])]
+
+
+@dataclasses.dataclass(frozen=True)
+class RunPlan:
+  """The packed runs of one process: a seed, a learning rate and an auxiliary weight each."""
+  seeds: tuple
+  learning_rates: tuple
+  aux_weights: tuple
+
+  @property
+  def size(self) -> int:
+    return len(self.seeds)
+
+
+def run_plan(config: ml_collections.ConfigDict) -> RunPlan:
+  """``config.runs`` (seeds, and optionally a learning rate and an auxiliary weight per seed);
+  no seeds means one run with ``config.seed``."""
+  runs = config.get("runs") or {}
+  seeds = tuple(int(s) for s in runs.get("seeds", ())) or (int(config.seed),)
+
+  def per_run(name, default):
+    values = tuple(float(v) for v in runs.get(name, ()))
+    if not values:
+      return (float(default),) * len(seeds)
+    if len(values) != len(seeds):
+      raise ValueError(f"runs.{name} has {len(values)} values for {len(seeds)} runs "
+                       "(runs.seeds): give one per seed, or none")
+    return values
+
+  plan = RunPlan(seeds, per_run("learning_rate", config.learning_rate),
+                 per_run("aux_weight", config.aux_weight))
+  if min(plan.learning_rates) <= 0:
+    raise ValueError(f"runs.learning_rate must be positive, got {plan.learning_rates}")
+  return plan
+
+
+def _mean_std(values) -> tuple[float, float]:
+  values = np.asarray(values, np.float64)
+  return float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
+
+
+def _combine(per_run: list[dict]) -> dict:
+  """One evaluation over the packed runs: their mean, with each run's own under ``runs`` when
+  there are several."""
+  out = {k: _mean_std([r[k] for r in per_run])[0] for k in ("accuracy", "loss")}
+  out["examples"] = per_run[0]["examples"]
+  if len(per_run) > 1:
+    out["accuracy_std"] = _mean_std([r["accuracy"] for r in per_run])[1]
+    out["runs"] = per_run
+  return out
 
 
 def _progress(total, initial, enabled):
@@ -96,8 +157,10 @@ class _Setup:
   """Everything a run needs before its first step, restored from the workdir when resuming."""
   task: tasks.Task
   model: models.Model
+  schedule: Any              # step -> learning rate
   optimizer: Any
-  train_data: pipeline.SequenceLoader
+  plan: RunPlan
+  train_data: list           # one loader per packed run (its seed's data order)
   eval_data: dict            # name -> loader; "test", and "validation" when held out
   steps_per_epoch: int
   pretrain_steps: int
@@ -111,10 +174,9 @@ class _Setup:
 
 
 def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
-  task = tasks.get_task(config.task)
+  task = tasks.get_task(config.task, config.data_dir or None)
   config_guard.guard_config(workdir, config.to_dict())
   model = models.build(config.model, task)
-  optimizer = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
   n_total = jax.device_count()
   eval_bs = config.get("eval_batch_size") or config.batch_size
   for name, size in (("batch_size", config.batch_size), ("eval_batch_size", eval_bs)):
@@ -130,36 +192,44 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   if config.get("eval_examples"):
     test_src = pipeline.ExampleRange(test_src, 0, config.eval_examples)
   host = dict(process_index=jax.process_index(), process_count=jax.process_count())
-  train_data = pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
-                                       seed=config.seed, **host)
+  plan = run_plan(config)
+  train_data = [pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
+                                        seed=seed, **host) for seed in plan.seeds]
   eval_sets = {"test": test_src} if val_src is None else {"validation": val_src, "test": test_src}
   eval_data = {name: pipeline.SequenceLoader(task, src, global_batch_size=eval_bs, shuffle=False,
                                              drop_remainder=False, **host)
                for name, src in eval_sets.items()}
 
-  spe = train_data.steps_per_epoch
+  spe = train_data[0].steps_per_epoch
   pretrain_steps = config.pretrain_epochs * spe if model.has_aux else 0
   total_steps = pretrain_steps + config.train_epochs * spe
   if config.get("max_steps"):
     total_steps = min(total_steps, config.max_steps)
   if total_steps <= 0:
     raise ValueError("nothing to train: set train_epochs (or max_steps) > 0")
+  schedule = step_lib.make_schedule(
+      config.lr_schedule, config.learning_rate, total_steps, warmup_steps=config.warmup_steps,
+      decay_fractions=tuple(config.decay_fractions), decay_factor=config.decay_factor,
+      final_fraction=config.final_lr_fraction)
+  optimizer = step_lib.make_optimizer(config.optimizer, schedule, config.clip_norm)
 
-  state = step_lib.init_state(model, optimizer, config.seed)
-  n_params = feedforward.count_params(state.params)
+  state = step_lib.init_runs(model, optimizer, plan.seeds)
+  n_params = feedforward.count_params(state.params) // plan.size
   ckpt = checkpoint.Checkpointer(workdir, config.keep_checkpoints)
-  run = _Setup(task, model, optimizer, train_data, eval_data, spe, pretrain_steps, total_steps,
-               state, n_params, ckpt, history=[], train_log=[], wall_before=0.0)
+  run = _Setup(task, model, schedule, optimizer, plan, train_data, eval_data, spe, pretrain_steps,
+               total_steps, state, n_params, ckpt, history=[], train_log=[], wall_before=0.0)
   if ckpt.latest_step() is not None:
     run.state, data = ckpt.restore(state)
-    train_data.set_state(data["loader"])
+    for loader, position in zip(train_data, data["loaders"]):
+      loader.set_state(position)
     run.history = data.get("history", [])
     run.train_log = list(data.get("train_log", []))
     run.wall_before = float(data.get("wall_time_s", 0.0))
-    print(f"resumed from step {int(run.state.step)} in {workdir}", flush=True)
+    print(f"resumed from step {int(run.state.step[0])} in {workdir}", flush=True)
   else:
+    packed = f"; {plan.size} packed runs (seeds {list(plan.seeds)})" if plan.size > 1 else ""
     print(f"{config.model.name} model, {n_params:,} parameters; {total_steps} steps "
-          f"({spe} per epoch, {pretrain_steps} auxiliary-only)", flush=True)
+          f"({spe} per epoch, {pretrain_steps} auxiliary-only){packed}", flush=True)
   return run
 
 
@@ -171,33 +241,43 @@ class _Periodic:
     self.writer = metrics.MetricWriter(workdir, enabled=jax.process_index() == 0)
     self.signal = None
     self.t_start = self.t_last = time.perf_counter()
-    self.steps_last = int(run.state.step)
+    self.steps_last = int(run.state.step[0])
 
   def check_finite(self, loss, step: int) -> None:
-    loss = np.asarray(jax.device_get(loss))
+    loss = np.asarray(jax.device_get(loss)).reshape(-1, self.run.plan.size)[0]  # per run
     if not np.isfinite(loss).all():
+      bad = [self.run.plan.seeds[r] for r in np.flatnonzero(~np.isfinite(loss))]
       raise NonFiniteLossError(
-          f"loss is {loss.ravel()[0]} at step {step}; the last good checkpoint is step "
-          f"{self.run.ckpt.latest_step()} in {self.workdir} (try a lower learning_rate or "
-          "clip_norm)")
+          f"loss is {loss[~np.isfinite(loss)][0]} at step {step} (runs of seeds {bad}); the last "
+          f"good checkpoint is step {self.run.ckpt.latest_step()} in {self.workdir} (try a lower "
+          "learning_rate or clip_norm)")
 
   def log(self, step: int, m, sup_w: float) -> dict:
-    values = {k: float(v[0]) for k, v in jax.device_get(m).items()}
-    self.check_finite(values["loss"], step)
+    per_run = {k: np.asarray(v[0], np.float64) for k, v in jax.device_get(m).items()}  # R each
+    self.check_finite(per_run["loss"], step)
+    values = {k: float(v.mean()) for k, v in per_run.items()}
     now = time.perf_counter()
     rate = (step - self.steps_last) / max(now - self.t_last, 1e-9)
-    values.update({"learning_rate": self.config.learning_rate, "steps_per_s": rate,
+    plan = self.run.plan
+    values.update({"learning_rate": float(self.run.schedule(step - 1)), "steps_per_s": rate,
                    "step_time_s": 1.0 / max(rate, 1e-9),
-                   "sequences_per_s": rate * self.config.batch_size, "supervised_weight": sup_w})
+                   "sequences_per_s": rate * self.config.batch_size * plan.size,
+                   "supervised_weight": sup_w})
     self.t_last, self.steps_last = now, step
+    if plan.size > 1:
+      values.update({f"run_{r}/{k}": float(v[r]) for k, v in per_run.items()
+                     for r in range(plan.size)})
     self.writer.scalars(step, values)
-    self.run.train_log.append({"step": step, "loss": values["loss"],
-                               "accuracy": values.get("supervised/accuracy")})
+    entry = {"step": step, "loss": values["loss"], "accuracy": values.get("supervised/accuracy"),
+             "learning_rate": values["learning_rate"]}
+    if plan.size > 1:
+      entry["loss_per_run"] = [float(x) for x in per_run["loss"]]
+    self.run.train_log.append(entry)
     return values
 
   def evaluate(self, step: int, params) -> None:
     spe = self.run.steps_per_epoch
-    evals = {name: evaluate(self.p_eval, params, data, self.n_dev)
+    evals = {name: _combine(evaluate(self.p_eval, params, data, self.n_dev))
              for name, data in self.run.eval_data.items()}
     # A history entry is the test result (as before validation existed) plus the others.
     result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe}
@@ -211,7 +291,7 @@ class _Periodic:
   def save(self, step: int, rstate) -> None:
     host_state = jax.tree.map(lambda x: x[0], rstate)
     self.run.ckpt.save(step, host_state, {
-        "loader": self.run.train_data.get_state(), "history": self.run.history,
+        "loaders": [d.get_state() for d in self.run.train_data], "history": self.run.history,
         "train_log": self.run.train_log, "wall_time_s": self.wall_time()})
 
   def wall_time(self) -> float:
@@ -235,19 +315,21 @@ class _Periodic:
 def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict:
   run = _setup(config, workdir)
   n_dev = jax.local_device_count()
-  p_train, p_eval = step_lib.pmapped(run.model, run.optimizer)
+  p_train, p_eval = step_lib.pmapped(run.model, run.optimizer, packed=True)
   rstate = step_lib.replicate(run.state, n_dev)
   periodic = _Periodic(config, workdir, run, p_eval, n_dev)
   previous = signal.signal(signal.SIGTERM, lambda s, f: setattr(periodic, "signal", s))
-  step, spe, total_steps = int(run.state.step), run.steps_per_epoch, run.total_steps
+  step, spe, total_steps = int(run.state.step[0]), run.steps_per_epoch, run.total_steps
+  aux_weights = np.asarray(run.plan.aux_weights, np.float32)
+  lr_scales = np.asarray(run.plan.learning_rates, np.float32) / np.float32(config.learning_rate)
   bar = _progress(total_steps, step, config.progress_bar)
   status, last_metrics = "completed", None
   try:
     while step < total_steps:
       sup_w = 0.0 if step < run.pretrain_steps else 1.0
-      batch = next(run.train_data)
-      rstate, last_metrics = p_train(rstate, *_shard(batch, n_dev)[:3], jnp.float32(sup_w),
-                                     jnp.float32(config.aux_weight))
+      batches = [next(data) for data in run.train_data]
+      rstate, last_metrics = p_train(rstate, *_shard_runs(batches, n_dev), jnp.float32(sup_w),
+                                     aux_weights, lr_scales)
       step += 1
       if bar is not None:
         bar.update(1)
@@ -282,18 +364,32 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
 
 def _finish(run: _Setup, workdir: str, status: str, step: int, wall_time_s: float) -> dict:
   """Write ``results.json`` (process 0) and say how the run ended."""
-  history, spe = run.history, run.steps_per_epoch
+  history, spe, plan = run.history, run.steps_per_epoch, run.plan
+
+  def per_run(entry):  # each run's part of one evaluation (its mean when there is one run)
+    return [None] * plan.size if entry is None else entry.get("runs") or [entry]
+
+  last = history[-1] if history else None
+  val = last.get("validation") if last else None
+  runs = [{"seed": seed, "learning_rate": lr, "aux_weight": aw,
+           "final_test_accuracy": t and t["accuracy"],
+           "final_validation_accuracy": v and v["accuracy"]}
+          for seed, lr, aw, t, v in zip(plan.seeds, plan.learning_rates, plan.aux_weights,
+                                        per_run(last), per_run(val))]
   results = {"status": status, "task": run.task.name, "task_note": run.task.note, "step": step,
              "total_steps": run.total_steps, "epochs": step / spe, "parameters": run.n_params,
              "history": history, "train_log": run.train_log, "wall_time_s": wall_time_s,
              "devices": jax.device_count(), "device_kind": jax.devices()[0].device_kind,
-             "final_test_accuracy": history[-1]["accuracy"] if history else None,
-             "final_validation_accuracy": (history[-1]["validation"]["accuracy"]
-                                           if history and "validation" in history[-1] else None)}
+             "final_test_accuracy": last and last["accuracy"],
+             "final_validation_accuracy": val and val["accuracy"], "runs": runs}
+  if plan.size > 1 and history:
+    results["final_test_accuracy_std"] = last["accuracy_std"]
   if jax.process_index() == 0:
     metrics.write_json_atomic(os.path.join(workdir, "results.json"), results)
   if status == "completed" and history:
-    print(f"test accuracy {history[-1]['accuracy']:.4f} after {step} steps "
+    spread = (f" (mean of {plan.size} runs, std {last['accuracy_std']:.4f})"
+              if plan.size > 1 else "")
+    print(f"test accuracy {last['accuracy']:.4f}{spread} after {step} steps "
           f"({step / spe:.2f} epochs)", flush=True)
   elif status == "preempted":
     print(f"stopped by signal at step {step}; checkpoint saved in {workdir}", flush=True)

@@ -2,10 +2,16 @@
 
 The per-device steps are plain functions of ``(state, batch, ...)`` with one collective
 (``lax.pmean``/``psum`` over ``AXIS``), so they could move to ``jax.jit`` with shardings unchanged.
+
+Packed runs: R independent runs (own seeds, parameters, optimizer state, RNG, data order and,
+optionally, learning rate and auxiliary weight) trained by one compiled step, ``jax.vmap`` over a
+leading run axis of the state and the batch (:func:`init_runs`, ``pmapped(..., packed=True)``).
+One run's numbers are those it would have alone, up to float rounding.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+import functools
+from typing import Any, NamedTuple, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -24,11 +30,51 @@ class TrainState(NamedTuple):
   rng: jax.Array
 
 
-def make_optimizer(name: str, learning_rate: float, clip_norm: float | None) -> optax.GradientTransformation:
+SCHEDULES = ("constant", "step", "cosine")
+
+
+def make_schedule(name: str, learning_rate: float, total_steps: int, *, warmup_steps: int = 0,
+                  decay_fractions=(0.5, 0.75), decay_factor: float = 0.1,
+                  final_fraction: float = 0.0) -> optax.Schedule:
+  """Learning rate against the optimizer's step count.
+
+  ``constant``; ``step``: multiplied by ``decay_factor`` at each of ``decay_fractions`` of
+  ``total_steps``; ``cosine``: cosine decay to ``final_fraction * learning_rate`` at
+  ``total_steps``. Each starts with ``warmup_steps`` of linear warm-up from 0 when > 0.
+  """
+  if name not in SCHEDULES:
+    raise ValueError(f"unknown lr_schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
+  if learning_rate <= 0:
+    raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+  if not 0 <= warmup_steps < max(total_steps, 1):
+    raise ValueError(f"warmup_steps must be in [0, {total_steps}) (the run's steps), "
+                     f"got {warmup_steps}")
+  if name == "step" and not (all(0 < f < 1 for f in decay_fractions) and 0 < decay_factor):
+    raise ValueError(f"decay_fractions must lie in (0, 1) and decay_factor be > 0, got "
+                     f"{tuple(decay_fractions)} and {decay_factor}")
+  if name == "cosine":
+    return optax.warmup_cosine_decay_schedule(0.0, learning_rate, warmup_steps, total_steps,
+                                              end_value=final_fraction * learning_rate)
+  if name == "step":
+    boundaries = {int(f * total_steps): decay_factor for f in sorted(decay_fractions)}
+    after = optax.piecewise_constant_schedule(
+        learning_rate, {b - warmup_steps: f for b, f in boundaries.items() if b > warmup_steps})
+  else:
+    after = optax.constant_schedule(learning_rate)
+  if not warmup_steps:
+    return after
+  return optax.join_schedules(
+      [optax.linear_schedule(0.0, learning_rate, warmup_steps), after], [warmup_steps])
+
+
+def make_optimizer(name: str, learning_rate: float | optax.Schedule,
+                   clip_norm: float | None) -> optax.GradientTransformation:
+  """``name`` (rmsprop | adam | sgd) at ``learning_rate`` (a float or a schedule), after
+  global-norm clipping at ``clip_norm`` (none when 0 or None)."""
   makers = {"rmsprop": optax.rmsprop, "adam": optax.adam, "sgd": optax.sgd}
   if name not in makers:
     raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(makers)}")
-  if learning_rate <= 0:
+  if not callable(learning_rate) and learning_rate <= 0:
     raise ValueError(f"learning_rate must be positive, got {learning_rate}")
   chain = [optax.clip_by_global_norm(clip_norm)] if clip_norm else []
   return optax.chain(*chain, makers[name](learning_rate))
@@ -40,9 +86,17 @@ def init_state(model: Model, optimizer: optax.GradientTransformation, seed: int)
   return TrainState(jnp.zeros((), jnp.int32), params, optimizer.init(params), rng)
 
 
-def train_step(state: TrainState, tokens, valid, labels, sup_w, aux_w, *, model: Model,
-               optimizer: optax.GradientTransformation):
-  """One optimizer step on this device's shard; gradients averaged over ``AXIS``."""
+def init_runs(model: Model, optimizer: optax.GradientTransformation,
+              seeds: Sequence[int]) -> TrainState:
+  """The states of ``len(seeds)`` runs stacked on a leading run axis (each as :func:`init_state`)."""
+  return jax.vmap(lambda seed: init_state(model, optimizer, seed))(jnp.asarray(seeds, jnp.int32))
+
+
+def train_step(state: TrainState, tokens, valid, labels, sup_w, aux_w, lr_scale=1.0, *,
+               model: Model, optimizer: optax.GradientTransformation):
+  """One optimizer step on this device's shard; gradients averaged over ``AXIS``. ``lr_scale``
+  multiplies the update: the learning rate times ``lr_scale`` for these optimizers, whose rate is
+  a final factor."""
   key = jax.random.fold_in(jax.random.fold_in(state.rng, state.step), jax.lax.axis_index(AXIS))
   (loss, metrics), grads = jax.value_and_grad(model.loss, has_aux=True)(
       state.params, tokens, valid, labels, key, sup_w, aux_w)
@@ -50,6 +104,7 @@ def train_step(state: TrainState, tokens, valid, labels, sup_w, aux_w, *, model:
   metrics = jax.lax.pmean(metrics, AXIS)
   metrics["grad_norm"] = optax.tree.norm(grads)
   updates, opt_state = optimizer.update(grads, state.opt_state, state.params)
+  updates = jax.tree.map(lambda u: u * lr_scale, updates)
   params = optax.apply_updates(state.params, updates)
   return TrainState(state.step + 1, params, opt_state, state.rng), metrics
 
@@ -63,14 +118,39 @@ def eval_step(params, tokens, valid, labels, weight, *, model: Model):
                        "loss_sum": jnp.sum(nll * weight)}, AXIS)
 
 
-def pmapped(model: Model, optimizer: optax.GradientTransformation, devices=None):
-  """``(p_train_step, p_eval_step)`` over ``devices`` (default: all local devices)."""
-  p_train = jax.pmap(lambda s, t, v, l, sw, aw: train_step(s, t, v, l, sw, aw, model=model,
-                                                           optimizer=optimizer),
-                     axis_name=AXIS, in_axes=(0, 0, 0, 0, None, None), donate_argnums=(0,),
-                     devices=devices)
-  p_eval = jax.pmap(lambda p, t, v, l, w: eval_step(p, t, v, l, w, model=model), axis_name=AXIS,
-                    devices=devices)
+def _over_runs(fn, in_axes):
+  """``fn`` mapped over the leading run axis of the arguments ``in_axes`` marks 0: ``jax.vmap``
+  for several runs; for one run, ``fn`` itself on the run's slice (an unbatched step, exactly the
+  single-run program: vmap of the truncated step was measured slower on GPU,
+  benchmarks/RESULTS.md)."""
+  vmapped = jax.vmap(fn, in_axes=in_axes)
+
+  def mapped(*args):
+    runs = jax.tree.leaves(args[0])[0].shape[0]
+    if runs > 1:
+      return vmapped(*args)
+    sliced = [jax.tree.map(lambda x: x[0], a) if ax == 0 else a for a, ax in zip(args, in_axes)]
+    return jax.tree.map(lambda x: x[None], fn(*sliced))
+  return mapped
+
+
+def pmapped(model: Model, optimizer: optax.GradientTransformation, devices=None,
+            packed: bool = False):
+  """``(p_train_step, p_eval_step)`` over ``devices`` (default: all local devices).
+
+  ``p_train(state, tokens, valid, labels, sup_w, aux_w, lr_scale)``. With ``packed``, the state
+  and the batch carry a run axis after the device axis (``n_dev x R x ...``), ``aux_w`` and
+  ``lr_scale`` are per run (``R``), and ``p_eval(params, ...)`` returns per-run sums for one
+  shared batch.
+  """
+  train = functools.partial(train_step, model=model, optimizer=optimizer)
+  evaluate = functools.partial(eval_step, model=model)
+  if packed:
+    train = _over_runs(train, in_axes=(0, 0, 0, 0, None, 0, 0))
+    evaluate = _over_runs(evaluate, in_axes=(0, None, None, None, None))
+  p_train = jax.pmap(train, axis_name=AXIS, in_axes=(0, 0, 0, 0, None, None, None),
+                     donate_argnums=(0,), devices=devices)
+  p_eval = jax.pmap(evaluate, axis_name=AXIS, devices=devices)
   return p_train, p_eval
 
 

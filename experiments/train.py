@@ -31,14 +31,30 @@ def main(argv):
       sys.exit(f"error: --import {name}: {e} (is its folder on PYTHONPATH?)")
   try:
     loop.train_and_evaluate(_CONFIG.value, os.path.expanduser(_WORKDIR.value))
-  except (ValueError, FileNotFoundError, RuntimeError) as e:
+  except (ValueError, OSError, RuntimeError) as e:
     sys.exit(f"error: {e}")
+
+
+def _config_path(argv) -> str | None:
+  for i, arg in enumerate(argv):
+    if arg == "--config" and i + 1 < len(argv):
+      return argv[i + 1].split(":", 1)[0]
+    if arg.startswith("--config="):
+      return arg.split("=", 1)[1].split(":", 1)[0]
+  return None
 
 
 def parse_flags(argv):
   """absl's parser, but a bad flag or config is one line naming the problem, not a traceback."""
+  path = _config_path(argv)
+  if path is not None and not os.path.isfile(path):
+    sys.exit(f"error: config file {path} does not exist (e.g. --config "
+             "experiments/configs/paper.py:mnist,rlstm_t300)")
   try:
     return flags.FLAGS(argv)
+  except (KeyError, AttributeError) as e:  # ml_collections: an override of a field that is not there
+    sys.exit(f"error: unknown config field {str(e).strip(chr(34))} (the config file lists the "
+             "fields; see its docstring)")
   except flags.Error as e:
     lines = [l.strip() for l in str(e).splitlines() if l.strip()]
     errors = [l for l in lines if "Error: " in l and not l.startswith("File ")]

@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 
 from rnn_aux import recurrence as recurrence_lib
+from rnn_aux import validation
 
 
 class Setting(NamedTuple):
@@ -127,5 +128,4 @@ def check_tokens(tokens_BxTxC: jax.Array, positions_BxN: jax.Array) -> None:
 
 
 def check_length(length: int) -> None:
-  if isinstance(length, bool) or not isinstance(length, int) or length < 1:
-    raise ValueError(f"auxiliary length l must be a positive int, got {length!r}")
+  validation.positive_int(length, "auxiliary length l")

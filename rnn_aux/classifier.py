@@ -18,7 +18,7 @@ from typing import Optional
 import jax
 import jax.numpy as jnp
 
-from rnn_aux import auxiliary, feedforward, losses, truncation
+from rnn_aux import auxiliary, feedforward, losses, truncation, validation
 from rnn_aux import recurrence as recurrence_lib
 
 Metrics = dict
@@ -53,21 +53,17 @@ class ModelSpec:
   def __post_init__(self):
     truncation.check_horizon(self.horizon, "horizon")
     for name in ("num_classes", "vocab_size", "channels", "embed_dim", "chunk", "unroll"):
-      value = getattr(self, name)
-      if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+      validation.positive_int(getattr(self, name), name)
     for name in ("hidden_sizes", "head_sizes", "decoder_sizes", "decoder_head_sizes"):
       sizes = getattr(self, name)
-      if not all(isinstance(h, int) and h >= 1 for h in sizes) or (
+      if not all(validation.is_count(h) and h >= 1 for h in sizes) or (
           name in ("hidden_sizes", "decoder_sizes") and not sizes):
         raise ValueError(f"{name} must be a tuple of positive ints, got {sizes!r}")
     if self.aux is not None:
       auxiliary.get(self.aux)
       truncation.check_horizon(self.aux_horizon, "aux_horizon")
       for name in ("aux_length", "num_anchors"):
-        value = getattr(self, name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-          raise ValueError(f"{name} must be a positive int, got {value!r}")
+        validation.positive_int(getattr(self, name), name)
     feedforward.check_activation(self.head_activation)
     self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
 
@@ -97,10 +93,22 @@ def init(key: jax.Array, spec: ModelSpec) -> dict:
   return params
 
 
+def _in_range(name: str, values: jax.Array, size: int) -> None:
+  """Out-of-range ids would be clamped (embedding rows) or wrap (labels) silently inside JAX, so
+  concrete arrays are checked here; traced ones (inside ``jit``) cannot be, and are the
+  caller's to keep in range (the training pipeline checks them on the host)."""
+  if isinstance(values, jax.core.Tracer) or not values.size:
+    return
+  low, high = int(jnp.min(values)), int(jnp.max(values))
+  if low < 0 or high >= size:
+    raise ValueError(f"{name} must lie in [0, {size}), got values from {low} to {high}")
+
+
 def _check_tokens(spec: ModelSpec, tokens_BxTxC: jax.Array) -> None:
   if tokens_BxTxC.ndim != 3 or tokens_BxTxC.shape[2] != spec.channels:
     raise ValueError(f"tokens must be BxTxC with C={spec.channels} channels, "
                      f"got shape {tokens_BxTxC.shape}")
+  _in_range("token ids", tokens_BxTxC, spec.vocab_size)
 
 
 def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
@@ -147,6 +155,8 @@ def objective(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array, labels_B: 
   The weights may be traced scalars: the pretraining phase (``supervised_weight=0``) and the joint
   phase then share one compiled step. ``key`` draws the anchors.
   """
+  _check_tokens(spec, tokens_BxTxC)
+  _in_range("labels", labels_B, spec.num_classes)
   last = last_positions(tokens_BxTxC, valid_BxT)
   metrics = {}
 

@@ -25,6 +25,8 @@ from typing import Any, Callable, NamedTuple, Sequence
 import jax
 import jax.numpy as jnp
 
+from rnn_aux import validation
+
 Params = Any
 Carry = tuple
 
@@ -119,9 +121,7 @@ def scan_steps(step: Callable, params: Params, carry: Carry, projected_TxBxG: ja
 
 
 def check_unroll(unroll: Any) -> None:
-  if isinstance(unroll, bool) or not isinstance(unroll, int) or unroll < 1:
-    raise ValueError(f"unroll must be a positive int (lax.scan steps per loop iteration), "
-                     f"got {unroll!r}")
+  validation.positive_int(unroll, "unroll", " (lax.scan steps per loop iteration)")
 
 
 def check(rnn: Any) -> Recurrence:

@@ -27,7 +27,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from rnn_aux import lstm
+from rnn_aux import lstm, validation
 from rnn_aux import recurrence as recurrence_lib
 
 Embed = Callable[[Any, jax.Array], jax.Array]  # (embed_params, raw_BxLx...) -> BxLxD
@@ -41,9 +41,7 @@ def check_horizon(horizon: int | None, name: str = "horizon") -> None:
   """Raise a one-line ValueError unless ``horizon`` is None (full BPTT) or a positive int."""
   if horizon is None:
     return
-  if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon <= 0:
-    raise ValueError(f"{name} must be a positive number of steps, or None for full BPTT; "
-                     f"got {horizon!r}")
+  validation.positive_int(horizon, name, " (steps), or None for full BPTT")
 
 
 def _check_inputs(inputs, valid, positions, embed):
@@ -67,6 +65,13 @@ def _rnn(rnn: recurrence_lib.Recurrence | None) -> recurrence_lib.Recurrence:
   return lstm.recurrence() if rnn is None else recurrence_lib.check(rnn)
 
 
+def _zero_unused(x_BxTx, used_BxT):
+  """Zero inputs at steps that must not matter (masked steps keep the carry, but a NaN input there
+  would still reach the gradient as 0 * NaN)."""
+  return jnp.where(used_BxT.reshape(used_BxT.shape + (1,) * (x_BxTx.ndim - 2)), x_BxTx,
+                   jnp.zeros((), x_BxTx.dtype))
+
+
 def carries_before(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
                    rnn: recurrence_lib.Recurrence | None = None,
                    valid_BxT: jax.Array | None = None, carry0: recurrence_lib.Carry | None = None,
@@ -80,6 +85,7 @@ def carries_before(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array,
   whose leaves are ``BxNxH``.
   """
   rnn = _rnn(rnn)
+  chunk = validation.positive_int(chunk, "chunk")
   embed = embed or _identity_embed
   params, embed_params, carry0, inputs_BxT = jax.lax.stop_gradient(
       (params, embed_params, carry0, inputs_BxT))
@@ -146,8 +152,9 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
   """
   rnn = _rnn(rnn)
   check_horizon(horizon)
-  if span < 1:
-    raise ValueError(f"span must be >= 1, got {span}")
+  horizon = None if horizon is None else int(horizon)
+  span = validation.positive_int(span, "span")
+  chunk = validation.positive_int(chunk, "chunk")
   _check_inputs(inputs_BxT, valid_BxT, positions_BxN, embed)
   embed = embed or _identity_embed
   b, t = inputs_BxT.shape[:2]
@@ -157,11 +164,17 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
     carry0 = rnn.zero_carry(params, b)
 
   if horizon is None:  # full BPTT: one differentiated scan, then gather.
-    x = jnp.swapaxes(embed(embed_params, inputs_BxT), 0, 1)
-    _, carries = rnn.scan(params, carry0, x, valid.T, return_carries=True)
-    idx = jnp.clip(positions_BxN[..., None] + jnp.arange(span), 0, t - 1)  # BxNxS
+    x = embed(embed_params, inputs_BxT)
+    # Steps no read-out depends on: padding, and those after the last position read.
+    last_read = jnp.max(positions_BxN, axis=1, keepdims=True) + span - 1  # Bx1
+    x = _zero_unused(x, valid & (jnp.arange(t)[None] <= last_read))
+    _, carries = rnn.scan(params, carry0, jnp.swapaxes(x, 0, 1), valid.T, return_carries=True)
+    pos = positions_BxN[..., None] + jnp.arange(span)  # BxNxS
+    idx = jnp.clip(pos, 0, t - 1)
     rows = jnp.arange(b)[:, None, None]
-    return jax.tree.map(lambda leaf: leaf[idx, rows], carries)
+    before = (pos < 0)[..., None]  # before the sequence: the initial carry, as with a horizon
+    return jax.tree.map(lambda leaf, c0: jnp.where(before, c0[:, None, None], leaf[idx, rows]),
+                        carries, tuple(carry0))
 
   length = horizon + span - 1
   starts = positions_BxN - horizon + 1
@@ -174,9 +187,11 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
   raw = _gather_time(inputs_BxT, idx)  # BxNxLx...
   win_valid = in_seq & _gather_time(valid, idx)
   raw = raw.reshape((b * n, length) + raw.shape[3:])
-  x = jnp.swapaxes(embed(embed_params, raw), 0, 1)  # L x BN x D
+  win_valid = win_valid.reshape(b * n, length)
+  x = _zero_unused(embed(embed_params, raw), win_valid)
+  x = jnp.swapaxes(x, 0, 1)  # L x BN x D
   carry = jax.tree.map(lambda leaf: leaf.reshape((b * n,) + leaf.shape[2:]), start_carry)
-  _, carries = rnn.scan(params, carry, x, win_valid.reshape(b * n, length).T,
+  _, carries = rnn.scan(params, carry, x, win_valid.T,
                         return_carries=True)  # leaves L x BN x H
   return jax.tree.map(
       lambda leaf: jnp.moveaxis(leaf[length - span:], 0, 1).reshape((b, n, span) + leaf.shape[2:]),

@@ -165,3 +165,22 @@ def test_model_spec_rejects_bad_values():
     classifier.ModelSpec(num_classes=10, horizon=0)
   with pytest.raises(ValueError, match="aux_length"):
     classifier.ModelSpec(num_classes=10, aux="prediction", aux_length=0)
+
+
+def test_ids_and_labels_out_of_range_are_refused_where_concrete():
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+                              head_sizes=(), chunk=4)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  tokens = jnp.zeros((2, 6, 1), jnp.int32)
+  for bad, labels, message in [(tokens.at[0, 0].set(11), jnp.array([0, 1]), "token ids"),
+                               (tokens.at[1, 2].set(-1), jnp.array([0, 1]), "token ids"),
+                               (tokens, jnp.array([0, 3]), "labels"),
+                               (tokens, jnp.array([-1, 0]), "labels")]:
+    with pytest.raises(ValueError, match=f"{message} must lie in"):
+      classifier.objective(params, spec, bad, labels, jax.random.PRNGKey(1))
+  with pytest.raises(ValueError, match="token ids must lie in"):
+    classifier.logits(params, spec, tokens.at[0, 0].set(300))
+  # traced (inside jit): not checkable, and not refused
+  loss = jax.jit(lambda t, l: classifier.objective(params, spec, t, l, jax.random.PRNGKey(1))[0])(
+      tokens, jnp.array([0, 1]))
+  assert np.isfinite(float(loss))

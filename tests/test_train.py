@@ -56,6 +56,13 @@ def test_smoke_trains_and_loss_falls(tmp_path, mnist_dir):
                      capture_output=True, text=True, timeout=300)
   assert r.returncode != 0 and "different config" in r.stderr
   assert json.loads((wd / "results.json").read_text()) == res
+  # without config.json, the checkpoint's own copy of the config still refuses the mix
+  (wd / "config.json").unlink()
+  r = subprocess.run(_args(wd, mnist_dir, "--config.model.hidden_sizes=(32,)"), env=_env(),
+                     capture_output=True, text=True, timeout=300)
+  assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert "the checkpoint in" in r.stderr and "model.hidden_sizes=[16] (now [32])" in r.stderr
+  assert json.loads((wd / "results.json").read_text()) == res
 
 
 def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_dir):
@@ -152,6 +159,28 @@ def test_pmap_8_devices_equals_1_device():
   assert abs(results[0][1] - results[1][1]) < 1e-5
 
 
+@pytest.mark.parametrize("field,value,message", [
+    ("checkpoint_every_steps", 0, "checkpoint_every_steps must be an int >= 1"),
+    ("log_every_steps", 0, "log_every_steps must be an int >= 1"),
+    ("eval_batch_size", 0, "eval_batch_size must be an int >= 1"),
+    ("train_examples", -5, "train_examples must be an int >= 0"),
+    ("learning_rate", -1.0, "learning_rate must be a number > 0"),
+    ("optimizer", "adamw", "optimizer='adamw': choose one of rmsprop, adam, sgd"),
+    ("lr_schedule", "linear", "lr_schedule='linear': choose one of constant, step, cosine"),
+])
+def test_config_values_are_checked_before_any_work(tmp_path, field, value, message):
+  from experiments.configs import paper
+  from rnn_aux.train import config_checks
+  config = paper.get_config("mnist,smoke")
+  config_checks.check_config(config)  # the preset itself is fine
+  config[field] = value
+  with pytest.raises(ValueError, match=message):
+    config_checks.check_config(config)
+  (tmp_path / "file").write_text("")
+  with pytest.raises(ValueError, match="is a file, not a directory"):
+    config_checks.check_workdir(str(tmp_path / "file"))
+
+
 @pytest.mark.parametrize("args,message", [
     (["--config", SMOKE.replace("smoke", "smokey")], "unknown row"),
     (["--config", SMOKE, "--config.model.horizon=0"], "horizon must be a positive"),
@@ -159,6 +188,8 @@ def test_pmap_8_devices_equals_1_device():
     (["--config", SMOKE, "--config.batch_size=oops"], "batch_size"),
     (["--config", SMOKE, "--import=no_such_module_xyz"], "--import no_such_module_xyz"),
     (["--config", SMOKE, "--config.model.cell=rnn"], "unknown recurrence cell 'rnn'"),
+    (["--config", SMOKE, "--config.foo=1"], "unknown config field 'foo'"),
+    (["--config", SMOKE.replace("paper.py", "nope.py")], "nope.py does not exist"),
 ])
 def test_bad_flags_give_one_line_errors(tmp_path, mnist_dir, args, message):
   r = subprocess.run(TRAIN + args + ["--workdir", str(tmp_path / "w"),
@@ -233,8 +264,18 @@ def test_non_finite_loss_stops_with_a_clear_message(tmp_path, mnist_dir):
                            "--config.clip_norm=0.0", "--config.checkpoint_every_steps=1000"),
                      env=_env(), capture_output=True, text=True, timeout=600)
   assert r.returncode != 0
-  assert "last good checkpoint" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert "loss is nan at step" in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert "no checkpoint was saved" in r.stderr  # none before step 1000
   assert not (wd / "results.json").exists()
+  # a checkpoint after every step: step 1's loss is finite, the parameters it makes are not
+  # (the rate overflows float32); such a state is never saved
+  wd = tmp_path / "inf"
+  r = subprocess.run(_args(wd, mnist_dir, "--config.optimizer=sgd", "--config.learning_rate=1e39",
+                           "--config.clip_norm=0.0", "--config.checkpoint_every_steps=1"),
+                     env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert "parameters after step 1 are not finite; no checkpoint was saved" in r.stderr
+  assert checkpoint.Checkpointer(str(wd), keep=3).latest_step() is None
 
 
 def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp_path):
@@ -275,3 +316,36 @@ def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):
   r = subprocess.run(tool + ["--workdir", str(tmp_path / "none")], env=_env(),
                      capture_output=True, text=True)
   assert r.returncode != 0 and "does not exist" in r.stderr.strip().splitlines()[-1]
+
+
+def _flip_a_byte_of_the_arrays(step_dir):
+  files = [p for p in step_dir.joinpath("state").rglob("*") if p.is_file()]
+  biggest = max(files, key=lambda p: p.stat().st_size)
+  data = bytearray(biggest.read_bytes())
+  data[len(data) // 2] ^= 0x10
+  biggest.write_bytes(bytes(data))
+
+
+def test_damaged_newest_checkpoint_falls_back_to_the_previous_one(tmp_path, mnist_dir):
+  wd = tmp_path / "run"
+  extra = ("--config.checkpoint_every_steps=5",)  # one epoch: 20 steps, checkpoints 10, 15, 20
+  r = subprocess.run(_args(wd, mnist_dir, *extra), env=_env(), capture_output=True, text=True,
+                     timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  _flip_a_byte_of_the_arrays(wd / "checkpoints" / "20")
+  r = subprocess.run(_args(wd, mnist_dir, *extra), env=_env(), capture_output=True, text=True,
+                     timeout=600)
+  assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert "warning: checkpoint 20" in r.stderr and "is damaged" in r.stderr
+  assert "resumed from step 15" in r.stdout
+  assert [p.name.split(".")[0] for p in (wd / "corrupt_checkpoints").iterdir()] == ["20"]
+  assert checkpoint.Checkpointer(str(wd), keep=3).latest_step() == 20  # trained again
+  # every checkpoint damaged: one line naming the workdir, nothing deleted
+  for step_dir in (wd / "checkpoints").iterdir():
+    if step_dir.name.isdigit():
+      _flip_a_byte_of_the_arrays(step_dir)
+  r = subprocess.run(_args(wd, mnist_dir, *extra), env=_env(), capture_output=True, text=True,
+                     timeout=600)
+  assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+  assert f"no good checkpoint in {wd}" in r.stderr.strip().splitlines()[-1]
+  assert len(list((wd / "corrupt_checkpoints").iterdir())) == 4

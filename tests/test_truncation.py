@@ -192,3 +192,35 @@ def test_bad_input_rank():
     truncation.states_at(params, jnp.zeros((B, T)), POS, horizon=3)
   with pytest.raises(ValueError, match="positions"):
     truncation.states_at(params, jnp.zeros((B, T, D)), jnp.zeros((B,), jnp.int32), horizon=3)
+
+
+@pytest.mark.parametrize("k", [None, 6])
+def test_nan_in_padding_or_after_the_read_out_gives_finite_gradients(k):
+  params, x = _setup()
+  valid = jnp.arange(T)[None] < jnp.array([[T], [15], [10]])
+  x = x.at[1, 15:].set(jnp.nan).at[0, 20:].set(jnp.nan)  # padding of row 1; after row 0's read
+  positions = jnp.array([[19], [14], [9]])
+  g = jax.grad(lambda p: jnp.sum(truncation.states_at(p, x, positions, horizon=k,
+                                                      valid_BxT=valid)[-1].h))(params)
+  assert all(np.isfinite(np.asarray(leaf)).all() for leaf in jax.tree.leaves(g))
+
+
+def test_positions_before_the_sequence_mean_the_initial_carry_with_or_without_horizon():
+  params, x = _setup()
+  carry0 = tuple(type(s)(*(jnp.full_like(f, 0.5) for f in s)) for s in lstm.zero_carry(params, B))
+  for k in (None, 4):
+    st = truncation.states_at(params, x, jnp.full((B, 1), -2), horizon=k, carry0=carry0)
+    np.testing.assert_allclose(st[-1].h[:, 0, 0], 0.5)
+
+
+def test_numpy_integers_are_accepted_and_bad_counts_named():
+  params, x = _setup()
+  a = truncation.states_at(params, x, POS, horizon=np.int64(4), span=np.int32(2))
+  b = truncation.states_at(params, x, POS, horizon=4, span=2)
+  np.testing.assert_allclose(a[-1].h, b[-1].h)
+  for kwargs, name in [(dict(chunk=0), "chunk"), (dict(span=1.5), "span"),
+                       (dict(rnn="lstm"), "Recurrence")]:
+    with pytest.raises((ValueError, TypeError), match=name):
+      truncation.states_at(params, x, POS, horizon=4, **kwargs)
+  with pytest.raises(ValueError, match="unroll must be a positive int"):
+    lstm.recurrence(unroll=0)

@@ -197,6 +197,9 @@ class SequenceLoader:
     if labels.size and (labels.min() < 0 or labels.max() >= self.task.num_classes):
       raise ValueError(f"{self.task.name}: labels outside [0, {self.task.num_classes}); "
                        "the prepared files do not match the task")
+    if tokens.size and (tokens.min() < 0 or tokens.max() >= self.task.vocab_size):
+      raise ValueError(f"{self.task.name}: token ids outside [0, {self.task.vocab_size}); "
+                       "the prepared files do not match the task")
     return Batch(tokens, valid, labels, np.ones(len(labels), np.float32))
 
   def _take(self, idx: np.ndarray) -> Batch:

@@ -6,42 +6,110 @@ mid-save leaves the previous checkpoints intact. (The workdir's ``config.json`` 
 """
 from __future__ import annotations
 
+import hashlib
 import os
-from typing import Any, Optional
+import sys
+import time
+from typing import Any, Callable, Optional
 
 import jax
 import numpy as np
 import orbax.checkpoint as ocp
 
 
+DIGEST_KEY = "state_sha256"
+
+
+def digest(tree: Any) -> str:
+  """SHA-256 over every array of ``tree`` (dtype, shape and bytes, in tree order)."""
+  h = hashlib.sha256()
+  for leaf in jax.tree.leaves(tree):
+    a = np.ascontiguousarray(np.asarray(leaf))
+    h.update(f"{a.dtype}{a.shape}".encode())
+    h.update(a.tobytes())
+  return h.hexdigest()
+
+
+class CorruptCheckpointError(RuntimeError):
+  pass
+
+
 class Checkpointer:
-  """Keeps the last ``keep`` checkpoints under ``workdir/checkpoints``."""
+  """Keeps the last ``keep`` checkpoints under ``workdir/checkpoints``.
+
+  Each checkpoint stores a SHA-256 of its state; :meth:`restore` verifies it and, if the newest
+  checkpoint cannot be read or does not match, says so in one line, moves it to
+  ``workdir/corrupt_checkpoints/`` (kept, never deleted) and falls back to the next newest.
+  Temporary folders of interrupted saves are removed by orbax when the manager starts.
+  """
 
   def __init__(self, workdir: str, keep: int):
     if keep < 1:
       raise ValueError(f"keep_checkpoints must be >= 1, got {keep}")
-    self._mgr = ocp.CheckpointManager(
-        os.path.abspath(os.path.join(workdir, "checkpoints")),
-        options=ocp.CheckpointManagerOptions(max_to_keep=keep, create=True,
-                                             enable_async_checkpointing=False))
+    self._workdir, self._keep = workdir, keep
+    self._mgr = self._manager()
+
+  def _manager(self):
+    return ocp.CheckpointManager(
+        os.path.abspath(os.path.join(self._workdir, "checkpoints")),
+        options=ocp.CheckpointManagerOptions(max_to_keep=self._keep, create=True,
+                                             enable_async_checkpointing=False,
+                                             cleanup_tmp_directories=True))
 
   def latest_step(self) -> Optional[int]:
     return self._mgr.latest_step()
 
   def save(self, step: int, state: Any, data: dict) -> None:
     state = jax.device_get(state._asdict())
+    data = {**data, DIGEST_KEY: digest(state)}
     self._mgr.save(step, args=ocp.args.Composite(state=ocp.args.StandardSave(state),
                                                  data=ocp.args.JsonSave(data)), force=True)
     self._mgr.wait_until_finished()
 
-  def restore(self, template: Any) -> tuple[Any, dict]:
-    """Latest ``(state, data)``; ``template`` gives the state's structure, shapes and dtypes."""
-    step = self._mgr.latest_step()
+  def _restore_step(self, step: int, abstract, check_data: Callable[[dict], None]):
+    try:
+      data = dict(self._mgr.restore(step, args=ocp.args.Composite(
+          data=ocp.args.JsonRestore()))["data"])
+    except Exception as e:  # orbax raises many kinds on a missing or damaged file
+      raise CorruptCheckpointError(f"its data file cannot be read ({type(e).__name__})") from e
+    check_data(data)  # e.g. the run's config: a mismatch is the caller's error, not corruption
+    try:
+      state = self._mgr.restore(step, args=ocp.args.Composite(
+          state=ocp.args.StandardRestore(abstract)))["state"]
+    except Exception as e:
+      raise CorruptCheckpointError(f"its arrays cannot be read ({type(e).__name__})") from e
+    if DIGEST_KEY in data and digest(state) != data[DIGEST_KEY]:
+      raise CorruptCheckpointError("its arrays do not match the checksum saved with them")
+    return state, data
+
+  def restore(self, template: Any, check_data: Callable[[dict], None] = lambda data: None
+              ) -> tuple[Any, dict]:
+    """Newest good ``(state, data)``; ``template`` gives the state's structure, shapes and
+    dtypes. ``check_data(data)`` runs on each candidate's data before its arrays are read."""
     abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(np.shape(x), np.asarray(x).dtype),
                             jax.device_get(template._asdict()))
-    out = self._mgr.restore(step, args=ocp.args.Composite(
-        state=ocp.args.StandardRestore(abstract), data=ocp.args.JsonRestore()))
-    return type(template)(**out["state"]), dict(out["data"])
+    for step in sorted(self._mgr.all_steps(), reverse=True):
+      try:
+        state, data = self._restore_step(step, abstract, check_data)
+        return type(template)(**state), data
+      except CorruptCheckpointError as e:
+        moved = self._set_aside(step)
+        print(f"warning: checkpoint {step} in {self._workdir} is damaged: {e}; moved to "
+              f"{moved}, trying the one before", file=sys.stderr, flush=True)
+    raise CorruptCheckpointError(
+        f"no good checkpoint in {self._workdir}/checkpoints (damaged ones are in "
+        f"{self._workdir}/corrupt_checkpoints); start again with a new --workdir")
+
+  def _set_aside(self, step: int) -> str:
+    """Move a damaged checkpoint out of the manager's sight, keeping its files."""
+    src = os.path.join(self._workdir, "checkpoints", str(step))
+    dst_dir = os.path.join(self._workdir, "corrupt_checkpoints")
+    os.makedirs(dst_dir, exist_ok=True)
+    dst = os.path.join(dst_dir, f"{step}.{int(time.time())}")
+    os.replace(src, dst)
+    self._mgr.close()
+    self._mgr = self._manager()
+    return dst
 
   def latest_params(self) -> tuple[int, Any]:
     """``(step, params)`` of the latest checkpoint, whatever optimizer saved it (for tools that

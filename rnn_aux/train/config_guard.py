@@ -1,4 +1,6 @@
-"""One workdir, one run: ``config.json`` is written by the first run and checked on every resume.
+"""One workdir, one run: ``config.json`` is written by the first run and checked on every resume;
+each checkpoint also holds the config that made it, checked when it is restored (so a lost or
+replaced ``config.json`` cannot mix two runs).
 
 Saved configs from before a field existed are read as that run ran (:func:`with_legacy_values`):
 fields added since get the value the old code used, and fields that moved out of a model's section
@@ -49,21 +51,31 @@ def flat(config: dict, prefix: str = "") -> dict:
   return out
 
 
+def as_saved(config_dict: dict) -> dict:
+  """The config as JSON stores it (tuples become lists)."""
+  return json.loads(json.dumps(config_dict, default=str))
+
+
+def check_same_run(where: str, saved: dict, config_dict: dict) -> None:
+  """Raise a one-line ConfigMismatchError naming every field (not resumable) where the config
+  ``saved`` in ``where`` differs from ``config_dict``."""
+  saved = {k: v for k, v in flat(with_legacy_values(saved)).items() if k not in RESUMABLE_FIELDS}
+  current = {k: v for k, v in flat(as_saved(config_dict)).items() if k not in RESUMABLE_FIELDS}
+  if saved != current:
+    diff = [f"{k}={saved.get(k)!r} (now {current.get(k)!r})"
+            for k in sorted(set(saved) | set(current)) if saved.get(k) != current.get(k)]
+    raise ConfigMismatchError(
+        f"{where} was made with a different config ({'; '.join(diff)}); "
+        "use a new --workdir, or pass the saved values to resume")
+
+
 def guard_config(workdir: str, config_dict: dict) -> None:
   """Write ``config.json`` into a new workdir, or check that it matches an existing one."""
   path = os.path.join(workdir, "config.json")
-  config_dict = json.loads(json.dumps(config_dict, default=str))  # tuples -> lists, as saved
-  current = {k: v for k, v in flat(config_dict).items() if k not in RESUMABLE_FIELDS}
+  config_dict = as_saved(config_dict)
   if os.path.exists(path):
     with open(path) as f:
-      saved = {k: v for k, v in flat(with_legacy_values(json.load(f))).items()
-               if k not in RESUMABLE_FIELDS}
-    if saved != current:
-      diff = [f"{k}={saved.get(k)!r} (now {current.get(k)!r})"
-              for k in sorted(set(saved) | set(current)) if saved.get(k) != current.get(k)]
-      raise ConfigMismatchError(
-          f"workdir {workdir} was made with a different config ({'; '.join(diff)}); "
-          "use a new --workdir, or pass the saved values to resume")
+      check_same_run(f"workdir {workdir}", json.load(f), config_dict)
     return
   os.makedirs(workdir, exist_ok=True)
   tmp = f"{path}.tmp.{os.getpid()}"  # several processes of one run may write it at once

@@ -23,7 +23,8 @@ import numpy as np
 
 from rnn_aux import feedforward
 from rnn_aux.data import pipeline, tasks
-from rnn_aux.train import checkpoint, config_guard, metrics, models, step as step_lib
+from rnn_aux.train import (checkpoint, config_checks, config_guard, metrics, models,
+                           step as step_lib)
 
 
 class NonFiniteLossError(RuntimeError):
@@ -174,11 +175,13 @@ class _Setup:
 
 
 def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
+  config_checks.check_config(config)
+  config_checks.check_workdir(workdir)
   task = tasks.get_task(config.task, config.data_dir or None)
   config_guard.guard_config(workdir, config.to_dict())
   model = models.build(config.model, task)
   n_total = jax.device_count()
-  eval_bs = config.get("eval_batch_size") or config.batch_size
+  eval_bs = config.eval_batch_size
   for name, size in (("batch_size", config.batch_size), ("eval_batch_size", eval_bs)):
     if size % n_total:
       raise ValueError(f"{name} {size} does not divide over {n_total} devices; "
@@ -219,7 +222,15 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   run = _Setup(task, model, schedule, optimizer, plan, train_data, eval_data, spe, pretrain_steps,
                total_steps, state, n_params, ckpt, history=[], train_log=[], wall_before=0.0)
   if ckpt.latest_step() is not None:
-    run.state, data = ckpt.restore(state)
+    def same_run(data):  # checkpoints from before the config was stored: config.json guards
+      if data.get("config") is not None:
+        config_guard.check_same_run(f"the checkpoint in {workdir}", data["config"],
+                                    config.to_dict())
+    try:
+      run.state, data = ckpt.restore(state, check_data=same_run)
+    except BaseException:
+      ckpt.close()  # an open manager left to interpreter exit prints a traceback there
+      raise
     for loader, position in zip(train_data, data["loaders"]):
       loader.set_state(position)
     run.history = data.get("history", [])
@@ -248,9 +259,14 @@ class _Periodic:
     if not np.isfinite(loss).all():
       bad = [self.run.plan.seeds[r] for r in np.flatnonzero(~np.isfinite(loss))]
       raise NonFiniteLossError(
-          f"loss is {loss[~np.isfinite(loss)][0]} at step {step} (runs of seeds {bad}); the last "
-          f"good checkpoint is step {self.run.ckpt.latest_step()} in {self.workdir} (try a lower "
-          "learning_rate or clip_norm)")
+          f"loss is {loss[~np.isfinite(loss)][0]} at step {step} (runs of seeds {bad}); "
+          f"{self.last_good()}")
+
+  def last_good(self) -> str:
+    latest = self.run.ckpt.latest_step()
+    where = (f"the last good checkpoint is step {latest} in {self.workdir}" if latest is not None
+             else f"no checkpoint was saved in {self.workdir}")
+    return f"{where} (try a lower learning_rate or clip_norm)"
 
   def log(self, step: int, m, sup_w: float) -> dict:
     per_run = {k: np.asarray(v[0], np.float64) for k, v in jax.device_get(m).items()}  # R each
@@ -289,9 +305,17 @@ class _Periodic:
           flush=True)
 
   def save(self, step: int, rstate) -> None:
-    host_state = jax.tree.map(lambda x: x[0], rstate)
+    """Checkpoint ``rstate`` unless a parameter or optimizer value is not finite: the last saved
+    checkpoint is always one a run can go on from."""
+    host_state = jax.device_get(jax.tree.map(lambda x: x[0], rstate))
+    if not all(np.isfinite(x).all() for x in jax.tree.leaves((host_state.params,
+                                                               host_state.opt_state))
+               if np.issubdtype(np.asarray(x).dtype, np.floating)):
+      raise NonFiniteLossError(f"the parameters after step {step} are not finite; "
+                               f"{self.last_good()}")
     self.run.ckpt.save(step, host_state, {
         "loaders": [d.get_state() for d in self.run.train_data], "history": self.run.history,
+        "config": config_guard.as_saved(self.config.to_dict()),
         "train_log": self.run.train_log, "wall_time_s": self.wall_time()})
 
   def wall_time(self) -> float:

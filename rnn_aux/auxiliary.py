@@ -19,6 +19,7 @@ from typing import Any, Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from rnn_aux import recurrence as recurrence_lib
 from rnn_aux import validation
@@ -87,8 +88,12 @@ def sample_anchors(key: jax.Array, low_B: jax.Array, high_B: jax.Array, num_anch
 
   With ``per_example=False`` every sequence of the batch gets the same fractional position.
   """
-  if num_anchors < 1:
-    raise ValueError(f"num_anchors must be >= 1, got {num_anchors}")
+  num_anchors = validation.positive_int(num_anchors, "num_anchors")
+  if not isinstance(low_B, jax.core.Tracer) and not isinstance(high_B, jax.core.Tracer):
+    bad = np.flatnonzero(np.asarray(low_B) > np.asarray(high_B))
+    if bad.size:
+      raise ValueError(f"anchor range is empty for examples {bad[:5].tolist()}: low > high "
+                       f"({int(np.asarray(low_B)[bad[0]])} > {int(np.asarray(high_B)[bad[0]])})")
   shape = (low_B.shape[0], num_anchors) if per_example else (1, num_anchors)
   u = jax.random.uniform(key, shape)
   span = (high_B - low_B + 1)[:, None]

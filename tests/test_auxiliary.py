@@ -27,6 +27,8 @@ def test_anchor_ranges_and_sampling():
     auxiliary.anchor_range("both", lengths, 3)
   with pytest.raises(ValueError, match="num_anchors"):
     auxiliary.sample_anchors(jax.random.PRNGKey(0), low, high, 0)
+  with pytest.raises(ValueError, match=r"anchor range is empty for examples \[1\]: low > high"):
+    auxiliary.sample_anchors(jax.random.PRNGKey(0), jnp.array([0, 5]), jnp.array([3, 4]), 1)
 
 
 def _decoder(teacher_forcing=True):

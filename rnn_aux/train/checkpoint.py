@@ -107,8 +107,7 @@ class Checkpointer:
     os.makedirs(dst_dir, exist_ok=True)
     dst = os.path.join(dst_dir, f"{step}.{int(time.time())}")
     os.replace(src, dst)
-    self._mgr.close()
-    self._mgr = self._manager()
+    self._mgr.reload()  # forget the moved step
     return dst
 
   def latest_params(self) -> tuple[int, Any]:

@@ -182,3 +182,13 @@ def test_bad_inputs(tmp_path, mnist_dir):
   path.write_bytes(path.read_bytes()[:1000])
   with pytest.raises(Exception):
     _loader("mnist", str(bad), split="test", global_batch_size=10)
+
+
+def test_token_ids_outside_the_task_vocabulary_are_refused(mnist_dir):
+  import dataclasses
+  source = pipeline.load_source(tasks.get_task("mnist"), "test", mnist_dir)
+  small_vocab = dataclasses.replace(tasks.get_task("mnist"), vocab_size=100)  # pixels reach 255
+  with pytest.raises(ValueError, match=r"token ids outside \[0, 100\)"):
+    loader = pipeline.SequenceLoader(small_vocab, pipeline.ExampleRange(source, 0, 50),
+                                     global_batch_size=10)
+    next(loader)

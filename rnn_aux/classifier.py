@@ -38,6 +38,9 @@ class ModelSpec:
   head_activation: str = "gelu"
   cell: str = "lstm"             # the recurrence of the main and auxiliary networks (registered)
   horizon: Optional[int] = None  # supervised gradient horizon; None = full BPTT
+  # Horizons counted from fixed boundaries k, 2k, ... of the sequence (classic chunked truncated
+  # BPTT: a read-out gets 1..k steps of gradient) instead of the last k steps before each read-out.
+  aligned_truncation: bool = False
   aux: Optional[str] = None      # None or a registered auxiliary loss
   aux_length: int = 600          # l: steps reconstructed or predicted per anchor
   aux_horizon: Optional[int] = 300  # steps of the main network that the auxiliary gradient reaches
@@ -119,7 +122,7 @@ def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
   return truncation.states_at(
       params["rnn"], tokens_BxTxC, positions_BxN, horizon=horizon, rnn=spec.rnn, span=span,
       valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
-      chunk=spec.chunk)
+      chunk=spec.chunk, aligned=spec.aligned_truncation)
 
 
 def classify(params: dict, final_h_BxH: jax.Array, activation: str = "relu") -> jax.Array:

@@ -126,7 +126,7 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
               horizon: int | None, rnn: recurrence_lib.Recurrence | None = None, span: int = 1,
               valid_BxT: jax.Array | None = None, carry0: recurrence_lib.Carry | None = None,
               embed: Embed | None = None, embed_params: Any = None,
-              chunk: int = 128) -> recurrence_lib.Carry:
+              chunk: int = 128, aligned: bool = False) -> recurrence_lib.Carry:
   """Carries of the stack at ``positions[b, n] + j`` for ``j < span``, truncated at ``horizon``.
 
   Args:
@@ -146,6 +146,9 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
     carry0: initial carry, leaves ``BxH``; zeros by default.
     embed, embed_params: see ``inputs_BxT``.
     chunk: steps per chunk of the no-tangent pass.
+    aligned: truncate at fixed boundaries counted from the sequence start instead (classic
+      chunked truncated BPTT): the state at ``p`` gets gradient from the inputs at
+      ``(p // k) * k .. p`` only, between 1 and ``k`` steps depending on where ``p`` falls.
 
   Returns:
     A carry (one state per layer, e.g. :class:`rnn_aux.lstm.LSTMState`) with leaves ``BxNxSxH``.
@@ -177,7 +180,10 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
                         carries, tuple(carry0))
 
   length = horizon + span - 1
-  starts = positions_BxN - horizon + 1
+  if aligned:  # the window starts at the boundary before p; p sits at offset p - start in it
+    starts = jnp.maximum(positions_BxN, 0) // horizon * horizon
+  else:
+    starts = positions_BxN - horizon + 1
   start_carry = carries_before(params, inputs_BxT, starts, rnn=rnn, valid_BxT=valid,
                                carry0=carry0, embed=embed, embed_params=embed_params,
                                chunk=chunk)  # leaves BxNxH
@@ -193,6 +199,16 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
   carry = jax.tree.map(lambda leaf: leaf.reshape((b * n,) + leaf.shape[2:]), start_carry)
   _, carries = rnn.scan(params, carry, x, win_valid.T,
                         return_carries=True)  # leaves L x BN x H
-  return jax.tree.map(
-      lambda leaf: jnp.moveaxis(leaf[length - span:], 0, 1).reshape((b, n, span) + leaf.shape[2:]),
-      carries)
+  if not aligned:
+    return jax.tree.map(
+        lambda leaf: jnp.moveaxis(leaf[length - span:], 0, 1).reshape(
+            (b, n, span) + leaf.shape[2:]), carries)
+  # gather each read-out at its own offset; before the sequence (p < 0) the carry at the start
+  offsets = (positions_BxN - starts).reshape(b * n)[:, None] + jnp.arange(span)  # BN x S
+  rows = jnp.arange(b * n)[:, None]
+
+  def read(leaf, start_leaf):
+    got = leaf[jnp.clip(offsets, 0, length - 1), rows]  # BN x S x H
+    return jnp.where((offsets < 0)[..., None], start_leaf[:, None], got).reshape(
+        (b, n, span) + leaf.shape[2:])
+  return jax.tree.map(read, carries, carry)

@@ -186,3 +186,22 @@ def test_ids_and_labels_out_of_range_are_refused_where_concrete():
   loss = jax.jit(lambda t, l: classifier.objective(params, spec, t, l, jax.random.PRNGKey(1))[0])(
       tokens, jnp.array([0, 1]))
   assert np.isfinite(float(loss))
+
+
+def test_aligned_truncation_is_a_model_option():
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+                              head_sizes=(), horizon=6, aligned_truncation=True,
+                              aux="reconstruction", aux_length=4, aux_horizon=6,
+                              decoder_sizes=(5,), decoder_head_sizes=(), chunk=4)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (2, 20, 1), 0, 11)
+  (loss, _), grads = jax.value_and_grad(classifier.objective, has_aux=True)(
+      params, spec, tokens, jnp.array([0, 1]), jax.random.PRNGKey(2))
+  assert np.isfinite(float(loss))
+  assert all(np.isfinite(np.asarray(g)).all() for g in jax.tree.leaves(grads))
+  # the read-out at step 19 with k=6 is trained on steps 18..19 only: two embedding rows of each
+  # example's tokens there, whatever the rest of the sequence holds
+  sup_only = jax.grad(lambda p: classifier.objective(p, spec, tokens, jnp.array([0, 1]),
+                                                     jax.random.PRNGKey(2), aux_weight=0.0)[0])
+  rows = np.flatnonzero(np.abs(np.asarray(sup_only(params)["embed"][0])).sum(-1))
+  assert set(rows) <= set(np.asarray(tokens[:, 18:, 0]).ravel().tolist())

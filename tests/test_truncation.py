@@ -224,3 +224,46 @@ def test_numpy_integers_are_accepted_and_bad_counts_named():
       truncation.states_at(params, x, POS, horizon=4, **kwargs)
   with pytest.raises(ValueError, match="unroll must be a positive int"):
     lstm.recurrence(unroll=0)
+
+
+def _aligned_reference(params, x, positions, k):
+  """The reference loop with the stop_gradient at the boundary before p: (p // k) * k."""
+  out = []
+  for b in range(x.shape[0]):
+    row = []
+    for p in [int(v) for v in positions[b]]:
+      carry = lstm.zero_carry(params, 1)
+      for t in range(p + 1):
+        if t == p // k * k:
+          carry = jax.lax.stop_gradient(carry)
+        carry, _ = lstm.step(params, carry, lstm.project_inputs(params, x[b:b + 1, t]))
+      row.append(recurrence.flatten(carry)[0])
+    out.append(jnp.stack(row))
+  return jnp.stack(out)
+
+
+@pytest.mark.parametrize("k", [1, 7, 10])
+def test_aligned_truncation_matches_its_reference_and_cuts_at_boundaries(k):
+  params, x = _setup()
+  w = jax.random.normal(jax.random.PRNGKey(2), (B, POS.shape[1], 2 * (H + 4)))
+  ours = lambda p, x: jnp.sum(w * recurrence.flatten(jax.tree.map(
+      lambda s: s[:, :, 0], truncation.states_at(p, x, POS, horizon=k, chunk=5, aligned=True))))
+  ref = lambda p, x: jnp.sum(w * _aligned_reference(p, x, POS, k))
+  np.testing.assert_allclose(ours(params, x), ref(params, x), atol=1e-5)
+  jax.tree.map(lambda a, r: np.testing.assert_allclose(a, r, atol=1e-5),
+               jax.grad(ours, argnums=(0, 1))(params, x), jax.grad(ref, argnums=(0, 1))(params, x))
+  # the last position of 24 steps with k=10 reads 4 steps of gradient (20..23), not 10
+  if k == 10:
+    last = jnp.full((B, 1), T - 1)
+    support = _input_grad_support(lambda x: jnp.sum(
+        truncation.states_at(params, x, last, horizon=k, aligned=True)[-1].h), x)
+    assert not support[:, :20].any() and support[:, 20:].all()
+
+
+def test_aligned_truncation_values_equal_full_bptt_for_spans_and_any_position():
+  params, x = _setup()
+  pos = jnp.array([[-3, 5], [12, T + 5], [23, 0]])
+  for span in (1, 3):
+    ours = truncation.states_at(params, x, pos, horizon=7, span=span, aligned=True, chunk=5)
+    full = truncation.states_at(params, x, pos, horizon=None, span=span)
+    jax.tree.map(lambda a, f: np.testing.assert_allclose(a, f, atol=1e-5), ours, full)

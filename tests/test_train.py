@@ -287,7 +287,7 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
                   "final_lr_fraction": 0.0,
                   "runs": {"seeds": [], "learning_rate": [], "aux_weight": []},
                   "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
-                            "recurrence": "scan", "cell": "lstm"}}
+                            "recurrence": "scan", "cell": "lstm", "aligned_truncation": False}}
   config_guard.guard_config(str(tmp_path), same_as_then)  # resumes
   now = {**same_as_then, "model": {**same_as_then["model"], "head_activation": "gelu"}}
   with pytest.raises(config_guard.ConfigMismatchError,

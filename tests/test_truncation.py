@@ -21,8 +21,9 @@ def _setup(cell="lstm"):
   return params, x
 
 
-def _reference_states(cell, params, x, positions, k):
-  """A Python loop over the cell, one pass per read-out, with stop_gradient at p-k+1."""
+def _reference_states(cell, params, x, positions, k, cut=lambda p, k: p - k + 1):
+  """A Python loop over the cell, one pass per read-out, with stop_gradient at ``cut(p, k)``
+  (default p-k+1: the last k steps)."""
   mod = CELLS[cell]
   out = []
   for b in range(x.shape[0]):
@@ -30,7 +31,7 @@ def _reference_states(cell, params, x, positions, k):
     for p in [int(v) for v in positions[b]]:
       carry = mod.zero_carry(params, 1)
       for t in range(p + 1):
-        if k is not None and t == p - k + 1:
+        if k is not None and t == cut(p, k):
           carry = jax.lax.stop_gradient(carry)
         carry, _ = mod.step(params, carry, mod.project_inputs(params, x[b:b + 1, t]))
       row.append(recurrence.flatten(carry)[0])
@@ -226,29 +227,14 @@ def test_numpy_integers_are_accepted_and_bad_counts_named():
     lstm.recurrence(unroll=0)
 
 
-def _aligned_reference(params, x, positions, k):
-  """The reference loop with the stop_gradient at the boundary before p: (p // k) * k."""
-  out = []
-  for b in range(x.shape[0]):
-    row = []
-    for p in [int(v) for v in positions[b]]:
-      carry = lstm.zero_carry(params, 1)
-      for t in range(p + 1):
-        if t == p // k * k:
-          carry = jax.lax.stop_gradient(carry)
-        carry, _ = lstm.step(params, carry, lstm.project_inputs(params, x[b:b + 1, t]))
-      row.append(recurrence.flatten(carry)[0])
-    out.append(jnp.stack(row))
-  return jnp.stack(out)
-
-
 @pytest.mark.parametrize("k", [1, 7, 10])
 def test_aligned_truncation_matches_its_reference_and_cuts_at_boundaries(k):
   params, x = _setup()
   w = jax.random.normal(jax.random.PRNGKey(2), (B, POS.shape[1], 2 * (H + 4)))
   ours = lambda p, x: jnp.sum(w * recurrence.flatten(jax.tree.map(
       lambda s: s[:, :, 0], truncation.states_at(p, x, POS, horizon=k, chunk=5, aligned=True))))
-  ref = lambda p, x: jnp.sum(w * _aligned_reference(p, x, POS, k))
+  ref = lambda p, x: jnp.sum(w * _reference_states("lstm", p, x, POS, k,
+                                                   cut=lambda p, k: p // k * k))
   np.testing.assert_allclose(ours(params, x), ref(params, x), atol=1e-5)
   jax.tree.map(lambda a, r: np.testing.assert_allclose(a, r, atol=1e-5),
                jax.grad(ours, argnums=(0, 1))(params, x), jax.grad(ref, argnums=(0, 1))(params, x))

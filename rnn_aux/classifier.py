@@ -13,6 +13,7 @@ The baselines of the paper's Table 2 are specs of the same model: ``aux=None`` w
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Optional
 
 import jax
@@ -70,7 +71,7 @@ class ModelSpec:
     feedforward.check_activation(self.head_activation)
     self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
 
-  @property
+  @functools.cached_property  # fields are frozen; equality and hashing ignore the cache
   def rnn(self) -> recurrence_lib.Recurrence:
     return recurrence_lib.build(self.cell, self.recurrence, self.unroll)
 

@@ -14,7 +14,7 @@ from typing import Sequence
 import jax
 import jax.numpy as jnp
 
-from rnn_aux import auxiliary, feedforward, losses, lstm
+from rnn_aux import auxiliary, feedforward, losses
 from rnn_aux import recurrence as recurrence_lib
 
 
@@ -22,7 +22,7 @@ def init_prediction(key: jax.Array, *, input_size: int, vocab_size: int, channel
                     hidden_sizes: Sequence[int] = (256, 256), head_sizes: Sequence[int] = (256,),
                     rnn: recurrence_lib.Recurrence | None = None) -> dict:
   """Predictor: a recurrent stack over the main network's ``input_size`` hidden states, MLP head."""
-  rnn = rnn or lstm.recurrence()
+  rnn = recurrence_lib.or_lstm(rnn)
   kl, kh = jax.random.split(key)
   return {
       "rnn": rnn.init(kl, input_size, hidden_sizes),
@@ -39,7 +39,7 @@ def prediction_logits(params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax
   Returns:
     ``(logits_BxNxLxCxV, targets_BxNxLxC, mask_BxNxL)``.
   """
-  rnn = rnn or lstm.recurrence()
+  rnn = recurrence_lib.or_lstm(rnn)
   auxiliary.check_tokens(tokens_BxTxC, anchors_BxN)
   b, n = anchors_BxN.shape
   if hidden_BxNxLxH.ndim != 4 or hidden_BxNxLxH.shape[:2] != (b, n):

@@ -18,7 +18,7 @@ from typing import Sequence
 import jax
 import jax.numpy as jnp
 
-from rnn_aux import auxiliary, feedforward, losses, lstm
+from rnn_aux import auxiliary, feedforward, losses
 from rnn_aux import recurrence as recurrence_lib
 
 
@@ -27,7 +27,7 @@ def init_reconstruction(key: jax.Array, *, state_size: int, vocab_size: int, cha
                         head_sizes: Sequence[int] = (256,),
                         rnn: recurrence_lib.Recurrence | None = None) -> dict:
   """Decoder: bridge from a ``state_size`` anchor state, embedding, recurrent stack, MLP head."""
-  rnn = rnn or lstm.recurrence()
+  rnn = recurrence_lib.or_lstm(rnn)
   kb, ke, kl, kh = jax.random.split(key, 4)
   bridge = recurrence_lib.state_size(rnn, hidden_sizes[:1])
   return {
@@ -48,7 +48,7 @@ def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: ja
   Returns:
     ``(logits_BxNxLxCxV, targets_BxNxLxC, mask_BxNxL)``.
   """
-  rnn = rnn or lstm.recurrence()
+  rnn = recurrence_lib.or_lstm(rnn)
   auxiliary.check_tokens(tokens_BxTxC, anchors_BxN)
   auxiliary.check_length(length)
   b, n = anchors_BxN.shape

@@ -124,6 +124,14 @@ def check_unroll(unroll: Any) -> None:
   validation.positive_int(unroll, "unroll", " (lax.scan steps per loop iteration)")
 
 
+def or_lstm(rnn: Recurrence | None) -> Recurrence:
+  """``rnn``, checked, or the LSTM on ``lax.scan`` when None (the library's default)."""
+  if rnn is None:
+    from rnn_aux import lstm  # lstm imports this module
+    return lstm.recurrence()
+  return check(rnn)
+
+
 def check(rnn: Any) -> Recurrence:
   if not isinstance(rnn, Recurrence):
     raise TypeError(f"expected a rnn_aux.recurrence.Recurrence (e.g. lstm.recurrence()), got "

@@ -27,7 +27,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from rnn_aux import lstm, validation
+from rnn_aux import validation
 from rnn_aux import recurrence as recurrence_lib
 
 Embed = Callable[[Any, jax.Array], jax.Array]  # (embed_params, raw_BxLx...) -> BxLxD
@@ -61,10 +61,6 @@ def _gather_time(x_BxT, idx_BxNxL):
   return jax.vmap(lambda xb, ib: xb[ib])(x_BxT, idx_BxNxL)
 
 
-def _rnn(rnn: recurrence_lib.Recurrence | None) -> recurrence_lib.Recurrence:
-  return lstm.recurrence() if rnn is None else recurrence_lib.check(rnn)
-
-
 def _zero_unused(x_BxTx, used_BxT):
   """Zero inputs at steps that must not matter (masked steps keep the carry, but a NaN input there
   would still reach the gradient as 0 * NaN)."""
@@ -84,7 +80,7 @@ def carries_before(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array,
   autodiff. ``rnn`` is the recurrence (default: :func:`rnn_aux.lstm.recurrence`). Returns a carry
   whose leaves are ``BxNxH``.
   """
-  rnn = _rnn(rnn)
+  rnn = recurrence_lib.or_lstm(rnn)
   chunk = validation.positive_int(chunk, "chunk")
   embed = embed or _identity_embed
   params, embed_params, carry0, inputs_BxT = jax.lax.stop_gradient(
@@ -153,7 +149,7 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
   Returns:
     A carry (one state per layer, e.g. :class:`rnn_aux.lstm.LSTMState`) with leaves ``BxNxSxH``.
   """
-  rnn = _rnn(rnn)
+  rnn = recurrence_lib.or_lstm(rnn)
   check_horizon(horizon)
   horizon = None if horizon is None else int(horizon)
   span = validation.positive_int(span, "span")

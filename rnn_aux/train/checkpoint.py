@@ -46,13 +46,10 @@ class Checkpointer:
   def __init__(self, workdir: str, keep: int):
     if keep < 1:
       raise ValueError(f"keep_checkpoints must be >= 1, got {keep}")
-    self._workdir, self._keep = workdir, keep
-    self._mgr = self._manager()
-
-  def _manager(self):
-    return ocp.CheckpointManager(
-        os.path.abspath(os.path.join(self._workdir, "checkpoints")),
-        options=ocp.CheckpointManagerOptions(max_to_keep=self._keep, create=True,
+    self._workdir = workdir
+    self._mgr = ocp.CheckpointManager(
+        os.path.abspath(os.path.join(workdir, "checkpoints")),
+        options=ocp.CheckpointManagerOptions(max_to_keep=keep, create=True,
                                              enable_async_checkpointing=False,
                                              cleanup_tmp_directories=True))
 

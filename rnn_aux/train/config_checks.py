@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import os
 
+from rnn_aux import validation
 from rnn_aux.data import pipeline
 from rnn_aux.train import step as step_lib
 
-# field -> smallest allowed value
 _POSITIVE_INTS = ("batch_size", "eval_batch_size", "log_every_steps", "checkpoint_every_steps",
                   "keep_checkpoints")
 _NON_NEGATIVE_INTS = ("train_examples", "eval_examples", "validation_examples", "max_steps",
                       "pretrain_epochs", "train_epochs", "warmup_steps", "seed")
 _NON_NEGATIVE_FLOATS = ("clip_norm", "aux_weight", "final_lr_fraction")
-_OPTIMIZERS = ("rmsprop", "adam", "sgd")
-
-
-def _is_int(value) -> bool:
-  return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_config(config) -> None:
   """Raise a one-line ValueError for the first bad value of ``config`` (a ConfigDict)."""
   for name in _POSITIVE_INTS:
-    if name in config and not (_is_int(config[name]) and config[name] >= 1):
+    if name in config and not (validation.is_count(config[name]) and config[name] >= 1):
       raise ValueError(f"{name} must be an int >= 1, got {config[name]!r}")
   for name in _NON_NEGATIVE_INTS:
-    if name in config and not (_is_int(config[name]) and config[name] >= 0):
+    if name in config and not (validation.is_count(config[name]) and config[name] >= 0):
       raise ValueError(f"{name} must be an int >= 0 (0: {'none' if name != 'seed' else 'seed 0'})"
                        f", got {config[name]!r}")
   for name in _NON_NEGATIVE_FLOATS:
@@ -34,7 +29,7 @@ def check_config(config) -> None:
       raise ValueError(f"{name} must be a number >= 0, got {config[name]!r}")
   if not (isinstance(config.learning_rate, (int, float)) and config.learning_rate > 0):
     raise ValueError(f"learning_rate must be a number > 0, got {config.learning_rate!r}")
-  choices = {"optimizer": _OPTIMIZERS, "lr_schedule": step_lib.SCHEDULES,
+  choices = {"optimizer": tuple(step_lib.OPTIMIZERS), "lr_schedule": step_lib.SCHEDULES,
              "data_source": pipeline.SOURCES}
   for name, allowed in choices.items():
     if name in config and config[name] not in allowed:

@@ -65,12 +65,8 @@ def _shard(batch: pipeline.Batch, n_dev: int):
 
 def _shard_runs(batches: list, n_dev: int):
   """One batch per run -> ``(tokens, valid, labels)``, each ``n_dev x R x B/n_dev x ...``."""
-  def split(xs):
-    x = np.stack(xs)  # R x B x ...
-    x = x.reshape((x.shape[0], n_dev, x.shape[1] // n_dev) + x.shape[2:])
-    return np.swapaxes(x, 0, 1)
-  return (split([b.tokens.astype(np.int32) for b in batches]), split([b.valid for b in batches]),
-          split([b.labels for b in batches]))
+  shards = [_shard(b, n_dev)[:3] for b in batches]
+  return tuple(np.stack(parts, axis=1) for parts in zip(*shards))
 
 
 def evaluate(p_eval, params, loader: pipeline.SequenceLoader, n_dev: int) -> list[dict]:
@@ -120,18 +116,13 @@ def run_plan(config: ml_collections.ConfigDict) -> RunPlan:
   return plan
 
 
-def _mean_std(values) -> tuple[float, float]:
-  values = np.asarray(values, np.float64)
-  return float(values.mean()), float(values.std(ddof=1)) if values.size > 1 else 0.0
-
-
 def _combine(per_run: list[dict]) -> dict:
-  """One evaluation over the packed runs: their mean, with each run's own under ``runs`` when
-  there are several."""
-  out = {k: _mean_std([r[k] for r in per_run])[0] for k in ("accuracy", "loss")}
+  """One evaluation over the packed runs: their mean, with the spread and each run's own under
+  ``runs`` when there are several."""
+  out = {k: float(np.mean([r[k] for r in per_run])) for k in ("accuracy", "loss")}
   out["examples"] = per_run[0]["examples"]
   if len(per_run) > 1:
-    out["accuracy_std"] = _mean_std([r["accuracy"] for r in per_run])[1]
+    out["accuracy_std"] = float(np.std([r["accuracy"] for r in per_run], ddof=1))
     out["runs"] = per_run
   return out
 
@@ -249,6 +240,7 @@ class _Periodic:
 
   def __init__(self, config, workdir: str, run: _Setup, p_eval, n_dev: int):
     self.config, self.workdir, self.run, self.p_eval, self.n_dev = config, workdir, run, p_eval, n_dev
+    self.saved_config = config_guard.as_saved(config.to_dict())  # stored in every checkpoint
     self.writer = metrics.MetricWriter(workdir, enabled=jax.process_index() == 0)
     self.signal = None
     self.t_start = self.t_last = time.perf_counter()
@@ -315,7 +307,7 @@ class _Periodic:
                                f"{self.last_good()}")
     self.run.ckpt.save(step, host_state, {
         "loaders": [d.get_state() for d in self.run.train_data], "history": self.run.history,
-        "config": config_guard.as_saved(self.config.to_dict()),
+        "config": self.saved_config,
         "train_log": self.run.train_log, "wall_time_s": self.wall_time()})
 
   def wall_time(self) -> float:

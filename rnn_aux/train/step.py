@@ -31,6 +31,7 @@ class TrainState(NamedTuple):
 
 
 SCHEDULES = ("constant", "step", "cosine")
+OPTIMIZERS = {"rmsprop": optax.rmsprop, "adam": optax.adam, "sgd": optax.sgd}
 
 
 def make_schedule(name: str, learning_rate: float, total_steps: int, *, warmup_steps: int = 0,
@@ -71,13 +72,12 @@ def make_optimizer(name: str, learning_rate: float | optax.Schedule,
                    clip_norm: float | None) -> optax.GradientTransformation:
   """``name`` (rmsprop | adam | sgd) at ``learning_rate`` (a float or a schedule), after
   global-norm clipping at ``clip_norm`` (none when 0 or None)."""
-  makers = {"rmsprop": optax.rmsprop, "adam": optax.adam, "sgd": optax.sgd}
-  if name not in makers:
-    raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(makers)}")
+  if name not in OPTIMIZERS:
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
   if not callable(learning_rate) and learning_rate <= 0:
     raise ValueError(f"learning_rate must be positive, got {learning_rate}")
   chain = [optax.clip_by_global_norm(clip_norm)] if clip_norm else []
-  return optax.chain(*chain, makers[name](learning_rate))
+  return optax.chain(*chain, OPTIMIZERS[name](learning_rate))
 
 
 def init_state(model: Model, optimizer: optax.GradientTransformation, seed: int) -> TrainState:

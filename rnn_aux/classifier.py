@@ -45,6 +45,10 @@ class ModelSpec:
   aux: Optional[str] = None      # None or a registered auxiliary loss
   aux_length: int = 600          # l: steps reconstructed or predicted per anchor
   aux_horizon: Optional[int] = 300  # steps of the main network that the auxiliary gradient reaches
+  # Anchors are drawn where at least this many of the l reconstructed/predicted steps lie inside
+  # the sequence (the rest are masked). None = all l: with l=600 and T=784 every r-LSTM anchor then
+  # lies in the last 184 steps and no auxiliary gradient reaches the first T-l-aux_horizon steps.
+  aux_min_inside: Optional[int] = None
   num_anchors: int = 1
   anchors_per_example: bool = True
   decoder_sizes: tuple = (256, 256)
@@ -68,6 +72,10 @@ class ModelSpec:
       truncation.check_horizon(self.aux_horizon, "aux_horizon")
       for name in ("aux_length", "num_anchors"):
         validation.positive_int(getattr(self, name), name)
+      if self.aux_min_inside is not None and not (
+          validation.is_count(self.aux_min_inside) and 1 <= self.aux_min_inside <= self.aux_length):
+        raise ValueError(f"aux_min_inside must be None or an int in [1, aux_length="
+                         f"{self.aux_length}], got {self.aux_min_inside!r}")
     feedforward.check_activation(self.head_activation)
     self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
 
@@ -172,7 +180,7 @@ def objective(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array, labels_B: 
   if aux is None:
     sup_states = read(last, spec.horizon)
   else:
-    low, high = aux.anchor_range(last[:, 0] + 1, spec.aux_length)
+    low, high = aux.anchor_range(last[:, 0] + 1, spec.aux_min_inside or spec.aux_length)
     anchors = auxiliary.sample_anchors(key, low, high, spec.num_anchors, spec.anchors_per_example)
     anchors = jnp.broadcast_to(anchors, (tokens_BxTxC.shape[0], spec.num_anchors))
     span = aux.span(spec.aux_length)

@@ -205,3 +205,29 @@ def test_aligned_truncation_is_a_model_option():
                                                      jax.random.PRNGKey(2), aux_weight=0.0)[0])
   rows = np.flatnonzero(np.abs(np.asarray(sup_only(params)["embed"][0])).sum(-1))
   assert set(rows) <= set(np.asarray(tokens[:, 18:, 0]).ravel().tolist())
+
+
+def test_aux_min_inside_lets_anchors_and_their_gradient_reach_the_sequence_start():
+  # token id = position, so the main embedding's rows with a gradient are the steps trained
+  t, b = 20, 32
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=t, embed_dim=4, hidden_sizes=(5,),
+                              head_sizes=(), horizon=2, aux="reconstruction", aux_length=8,
+                              aux_horizon=3,
+                              decoder_sizes=(5,), decoder_head_sizes=(), chunk=4)
+  tokens = jnp.broadcast_to(jnp.arange(t)[None, :, None], (b, t, 1))
+
+  def trained_steps(s):
+    params = classifier.init(jax.random.PRNGKey(0), s)
+    grad = jax.grad(lambda p: classifier.objective(p, s, tokens, jnp.zeros(b, jnp.int32),
+                                                   jax.random.PRNGKey(3), supervised_weight=0.0)[0])
+    g = grad(params)
+    assert all(np.isfinite(np.asarray(x)).all() for x in jax.tree.leaves(g))
+    return set(np.flatnonzero(np.abs(np.asarray(g["embed"][0])).sum(-1)).tolist())
+
+  # anchors >= l = 8 train steps >= 6 only; with a partly masked span they reach the start
+  assert min(trained_steps(spec)) >= 6
+  assert min(trained_steps(dataclasses.replace(spec, aux_min_inside=1))) < 3
+  # p-LSTM: anchors up to T-1-1 instead of T-1-l; spans past the end masked, gradients finite
+  trained_steps(dataclasses.replace(spec, aux="prediction", aux_min_inside=1))
+  with pytest.raises(ValueError, match="aux_min_inside"):
+    dataclasses.replace(spec, aux_min_inside=9)

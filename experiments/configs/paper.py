@@ -36,6 +36,9 @@ def lstm_model() -> ml_collections.ConfigDict:
   m.aligned_truncation = False
   m.aux_length = 600
   m.aux_horizon = ml_collections.FieldReference(300, field_type=int)
+  # Anchors where at least this many of the aux_length steps lie inside the sequence (None: all;
+  # ours, the paper's anchor distribution is unknown).
+  m.aux_min_inside = ml_collections.FieldReference(None, field_type=int)
   m.num_anchors = 1
   m.anchors_per_example = True
   m.decoder_sizes = (256, 256)

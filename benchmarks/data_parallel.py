@@ -37,7 +37,7 @@ def main():
   for n in range(1, jax.local_device_count() + 1):
     devices = jax.local_devices()[:n]
     p_train, _ = step_lib.pmapped(model, opt, devices=devices)
-    rep = step_lib.replicate(state, n)
+    rep = step_lib.place(step_lib.replicate(state, n), devices)
     b = a.per_device_batch
     tokens = rng.integers(0, 256, (n, b, 784, 1)).astype(np.int32)
     valid = np.ones((n, b, 784), bool)

@@ -39,7 +39,8 @@ def main():
   rng = np.random.default_rng(0)
   base = None
   for r in [int(x) for x in a.runs.split(",")]:
-    state = step_lib.replicate(step_lib.init_runs(model, opt, list(range(r))), 1)
+    state = step_lib.place(step_lib.replicate(step_lib.init_runs(model, opt, list(range(r))), 1),
+                           jax.local_devices()[:1])
     tokens = rng.integers(0, 256, (1, r, a.batch, 784, 1)).astype(np.int32)
     valid = np.ones((1, r, a.batch, 784), bool)
     labels = rng.integers(0, 10, (1, r, a.batch)).astype(np.int32)

@@ -107,7 +107,8 @@ def main():
     programs = {}
     for name in a.parts.split(","):
       if name == "step":
-        state = step_lib.replicate(step_lib.init_runs(model, opt, list(range(r))), 1)
+        state = step_lib.place(step_lib.replicate(step_lib.init_runs(model, opt, list(range(r))), 1),
+                           jax.local_devices()[:1])
         ones = jnp.ones((r,), jnp.float32)
         in_axes = (0, 0, 0, 0, None, 0, 0)
         plain = jax.pmap(train, axis_name=step_lib.AXIS, in_axes=(0, 0, 0, 0, None, None, None))

@@ -159,6 +159,33 @@ def test_pmap_8_devices_equals_1_device():
   assert abs(results[0][1] - results[1][1]) < 1e-5
 
 
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_placed_state_compiles_the_step_once(packed):
+  # A host copy as the first state is another signature than the step's own output: the second
+  # call would trace and compile the whole step again. The loop places the state first.
+  spec = classifier.ModelSpec(num_classes=10, vocab_size=256, embed_dim=8, hidden_sizes=(8,),
+                              head_sizes=(8,), horizon=10, chunk=16, unroll=2)
+  model, traces = models.lstm_model(spec), []
+  counted = models.Model(init=model.init, logits=model.logits, has_aux=model.has_aux,
+                         loss=lambda *a: (traces.append(1), model.loss(*a))[1])
+  opt = step_lib.make_optimizer("rmsprop", 1e-3, 1.0)
+  devices = jax.local_devices()[:2]
+  runs = (2,) if packed else ()
+  state = (step_lib.init_runs(counted, opt, [0, 1]) if packed
+           else step_lib.init_state(counted, opt, seed=0))
+  rep = step_lib.place(step_lib.replicate(state, 2), devices)
+  p_train, _ = step_lib.pmapped(counted, opt, devices=devices, packed=packed)
+  rng = np.random.default_rng(0)
+  batch = (rng.integers(0, 256, (2,) + runs + (4, 40, 1)).astype(np.int32),
+           np.ones((2,) + runs + (4, 40), bool),
+           rng.integers(0, 10, (2,) + runs + (4,)).astype(np.int32))
+  w = np.ones(runs, np.float32) if packed else jnp.float32(1)
+  for _ in range(3):
+    rep, _ = p_train(rep, *batch, jnp.float32(1), w, w)
+  assert len(traces) == 1
+  assert int(np.asarray(rep.step).max()) == 3
+
+
 @pytest.mark.parametrize("field,value,message", [
     ("checkpoint_every_steps", 0, "checkpoint_every_steps must be an int >= 1"),
     ("log_every_steps", 0, "log_every_steps must be an int >= 1"),

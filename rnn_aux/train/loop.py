@@ -333,6 +333,8 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
   n_dev = jax.local_device_count()
   p_train, p_eval = step_lib.pmapped(run.model, run.optimizer, packed=True)
   rstate = step_lib.replicate(run.state, n_dev)
+  if jax.process_count() == 1:  # several hosts: each passes its local host copy, as pmap takes it
+    rstate = step_lib.place(rstate, jax.local_devices())
   periodic = _Periodic(config, workdir, run, p_eval, n_dev)
   previous = signal.signal(signal.SIGTERM, lambda s, f: setattr(periodic, "signal", s))
   step, spe, total_steps = int(run.state.step[0]), run.steps_per_epoch, run.total_steps

@@ -158,3 +158,11 @@ def replicate(tree, n_devices: int):
   """Host copies of ``tree`` with a leading device axis of ``n_devices``, as pmap takes them."""
   return jax.tree.map(lambda x: np.broadcast_to(np.asarray(x), (n_devices,) + np.shape(x)).copy(),
                       jax.device_get(tree))
+
+
+def place(tree, devices: Sequence[jax.Device]):
+  """``tree`` (leading axis: one entry per device) on ``devices``, sharded as the pmapped step
+  returns its state. The step's first call then has the signature of every later call: given host
+  arrays instead, the second call traces and compiles the whole step again (seconds on a GPU)."""
+  mesh = jax.sharding.Mesh(np.asarray(devices), (AXIS,))
+  return jax.device_put(tree, jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(AXIS)))

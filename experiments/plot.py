@@ -1,4 +1,5 @@
-"""Train loss and test accuracy curves of one or more workdirs to a PNG.
+"""Train loss and test (solid) and validation (dashed, where the run held one out) accuracy
+curves of one or more workdirs to a PNG.
 
   python experiments/plot.py --out curves.png workdirs/mnist_rlstm_t300 workdirs/mnist_lstm_t300
 """
@@ -27,8 +28,13 @@ def main():
     log = res.get("train_log", [])
     ax_loss.plot([e["step"] for e in log], [e["loss"] for e in log], label=label)
     hist = res.get("history", [])
-    ax_acc.plot([h["epoch"] for h in hist], [h["accuracy"] for h in hist], marker="o", label=label)
-  ax_loss.set(xlabel="step", ylabel="train loss"); ax_acc.set(xlabel="epoch", ylabel="test accuracy")
+    line, = ax_acc.plot([h["epoch"] for h in hist], [h["accuracy"] for h in hist], marker="o",
+                        markersize=3, label=label)
+    val = [(h["epoch"], h["validation"]["accuracy"]) for h in hist if h.get("validation")]
+    if val:
+      ax_acc.plot(*zip(*val), linestyle="--", color=line.get_color())
+  ax_loss.set(xlabel="step", ylabel="train loss")
+  ax_acc.set(xlabel="epoch", ylabel="accuracy: test (solid), validation (dashed)")
   ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)
   print(f"wrote {a.out}")
 

@@ -2,8 +2,10 @@
 
   python experiments/report.py workdirs/mnist_rlstm_t300 workdirs/pmnist_lstm_t300 ...
 
-A workdir's cell comes from its config.json (task, model, horizons, training settings); its runs
+A workdir's cell comes from its config.json (task, model and every setting but the seed); its runs
 (several when packed) from results.json. Workdirs of one cell are pooled: mean ± std over runs.
+With a validation split, each run is also reported at its best validation evaluation (the test
+accuracy there: settings and epochs are chosen on validation, never on test).
 """
 import json
 import os
@@ -40,13 +42,40 @@ def aux_label(name: str) -> str:
     return name
 
 
+# Fields that do not make two workdirs different cells (seeds are what a cell pools over).
+_NOT_SETTINGS = set(config_guard.RESUMABLE_FIELDS) | {"seed", "runs.seeds", "eval_batch_size"}
+
+
 def settings(config: dict) -> str:
   """The choices the paper leaves open that runs of one row differ in most often."""
   m = config["model"]
   out = f"{config['optimizer']} {config['learning_rate']:g}, {m['head_activation']} head"
+  if config["lr_schedule"] != "constant":
+    out += f", {config['lr_schedule']} schedule"
+  if config.get("pretrain_epochs"):
+    out += f", {config['pretrain_epochs']} aux-only epochs"
   if m["name"] != "lstm":
     return out
   return out + f", {m['recurrence']}" + ("" if m["cell"] == "lstm" else f", {m['cell']} cell")
+
+
+def setting_items(config: dict) -> frozenset:
+  """Every field of a run's config that decides what it computes (seeds aside), as items."""
+  return frozenset((k, json.dumps(v)) for k, v in config_guard.flat(config).items()
+                   if k not in _NOT_SETTINGS)
+
+
+def run_curves(results: dict) -> list:
+  """Per run (packed runs, or the one run): ``[(epoch, test accuracy, validation accuracy or
+  None), ...]`` over its evaluations."""
+  def part(entry, i):
+    if not entry:
+      return None
+    return (entry.get("runs") or [entry])[i]["accuracy"] if entry.get("runs") else entry["accuracy"]
+  history = results.get("history", [])
+  n = len(results.get("runs") or []) or 1
+  return [[(e["epoch"], part(e, i), part(e.get("validation"), i)) for e in history]
+          for i in range(n)]
 
 
 def run_accuracies(results: dict) -> list:
@@ -58,34 +87,59 @@ def run_accuracies(results: dict) -> list:
   return [] if acc is None else [acc]
 
 
+def chosen_on_validation(curve: list):
+  """``(best validation accuracy, test accuracy at that evaluation)``, or None without a
+  validation split: the model selection a run's own history allows."""
+  scored = [(v, t) for _, t, v in curve if v is not None]
+  return max(scored, key=lambda vt: vt[0]) if scored else None
+
+
+def _mean_std(values) -> str:
+  a = 100 * np.asarray(values, np.float64)
+  return ("-" if not a.size else f"{a.mean():.1f}" if a.size == 1 else
+          f"{a.mean():.1f} ± {a.std(ddof=1):.1f}")
+
+
 def main(workdirs):
-  """One row per cell (row of Table 2, task, settings): the mean ± std over its runs, from one or
-  several workdirs (packed runs count one each)."""
+  """One row per cell (row of Table 2, task, every setting but the seed): the mean ± std over its
+  runs, from one or several workdirs (packed runs count one each)."""
   cells = {}
   for wd in workdirs:
     with open(os.path.join(wd, "config.json")) as f:
       config = config_guard.with_legacy_values(json.load(f))
     path = os.path.join(wd, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
-    key = (row_name(config), config["task"], settings(config))
-    cell = cells.setdefault(key, {"accs": [], "epochs": [], "status": []})
+    key = (row_name(config), config["task"], setting_items(config))
+    cell = cells.setdefault(key, {"accs": [], "chosen": [], "epochs": [], "steps": [],
+                                  "minutes": [], "status": [], "setting": settings(config)})
     cell["accs"] += run_accuracies(results)
+    cell["chosen"] += [c for c in map(chosen_on_validation, run_curves(results)) if c]
     cell["epochs"].append(results.get("epochs", 0.0))
+    cell["steps"].append(results.get("step", 0))
+    cell["minutes"].append(results.get("wall_time_s", 0.0) / 60)
     cell["status"].append(results.get("status", "not run"))
+  # The settings column names what tells apart cells of one row and task.
+  groups = {}
+  for name, task, items in cells:
+    groups.setdefault((name, task), []).append(items)
   rows = []
-  for (name, task, setting), cell in cells.items():
+  for (name, task, items), cell in cells.items():
+    siblings = groups[(name, task)]
+    differ = sorted(k for k, v in items if any((k, v) not in other for other in siblings))
+    flat = dict(items)
+    setting = ", ".join([cell["setting"]] + [f"{k}={flat[k]}" for k in differ])
     paper = PAPER.get(name, (None,) * 3)[COLUMNS[task]] if task in COLUMNS else None
-    accs = 100 * np.asarray(cell["accs"], np.float64)
-    ours = ("-" if not accs.size else f"{accs.mean():.1f}" if accs.size == 1 else
-            f"{accs.mean():.1f} ± {accs.std(ddof=1):.1f}")
-    epochs = f"{min(cell['epochs']):.1f}" + (f"-{max(cell['epochs']):.1f}"
-                                            if max(cell["epochs"]) > min(cell["epochs"]) else "")
-    rows.append(f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | {ours} | "
-                f"{accs.size} | {'-' if paper is None else paper} | {epochs} | "
-                f"{', '.join(sorted(set(cell['status'])))} | {setting} |")
-  print("| model | task | ours (test %, mean ± std) | runs | paper (test %) | epochs | status | "
-        "settings |")
-  print("|---|---|---|---|---|---|---|---|")
+    span = lambda xs, f: f.format(min(xs)) + ("-" + f.format(max(xs)) if max(xs) > min(xs) else "")
+    rows.append(
+        f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
+        f"{_mean_std(cell['accs'])} | {_mean_std([t for _, t in cell['chosen']])} | "
+        f"{_mean_std([v for v, _ in cell['chosen']])} | {len(cell['accs'])} | "
+        f"{'-' if paper is None else paper} | {span(cell['epochs'], '{:.1f}')} | "
+        f"{span(cell['steps'], '{:d}')} | {span(cell['minutes'], '{:.1f}')} | "
+        f"{', '.join(sorted(set(cell['status'])))} | {setting} |")
+  print("| model | task | ours: final test % | test % at best validation | best validation % | "
+        "runs | paper (test %) | epochs | steps | wall min per workdir | status | settings |")
+  print("|---|---|---|---|---|---|---|---|---|---|---|---|")
   print("\n".join(rows))
 
 

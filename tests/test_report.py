@@ -10,11 +10,14 @@ from experiments.configs import paper
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _workdir(tmp_path, name, task, preset, accuracy, packed=()):
+def _workdir(tmp_path, name, task, preset, accuracy, packed=(), **overrides):
   wd = tmp_path / name
   wd.mkdir()
-  (wd / "config.json").write_text(json.dumps(paper.make(task, preset).to_dict()))
-  results = {"status": "completed", "epochs": 2.0, "final_test_accuracy": accuracy,
+  config = paper.make(task, preset)
+  config.update(overrides)
+  (wd / "config.json").write_text(json.dumps(config.to_dict()))
+  results = {"status": "completed", "epochs": 2.0, "step": 200, "wall_time_s": 90.0,
+             "final_test_accuracy": accuracy,
              "history": [{"epoch": 1.0, "accuracy": accuracy / 2},
                          {"epoch": 2.0, "accuracy": accuracy}],
              "train_log": [{"step": 10, "loss": 2.3}, {"step": 20, "loss": 1.9}]}
@@ -37,12 +40,12 @@ def test_report_and_plot(tmp_path, capsys):
   (tmp_path / "b" / "config.json").write_text(json.dumps(old))
   report.main([a, b, c, d, e])
   out = capsys.readouterr().out
-  assert "| rlstm_t300 | mnist | 90.0 | 1 | 96.4 |" in out
+  assert "| rlstm_t300 | mnist | 90.0 | - | - | 1 | 96.4 |" in out
   assert "| completed | rmsprop 0.001, gelu head, scan |" in out
-  assert ("| lstm_full | pmnist | 50.0 | 1 | 89.4 | 2.0 | completed | rmsprop 0.001, relu head, "
-          "scan |") in out
-  assert "| transformer | cifar10_jpeg_lossy (JPEG-lossy) | 30.0 | 1 | 62.2 |" in out
-  assert "| lstm_t300 | pmnist | 80.0 ± 10.0 | 3 | 88.8 |" in out
+  assert ("| lstm_full | pmnist | 50.0 | - | - | 1 | 89.4 | 2.0 | 200 | 1.5 | completed | "
+          "rmsprop 0.001, relu head, scan |") in out
+  assert "| transformer | cifar10_jpeg_lossy (JPEG-lossy) | 30.0 | - | - | 1 | 62.2 |" in out
+  assert "| lstm_t300 | pmnist | 80.0 ± 10.0 | - | - | 3 | 88.8 |" in out
   png = tmp_path / "curves.png"
   r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",
                       str(png), a, b], capture_output=True, text=True, timeout=120)
@@ -51,3 +54,25 @@ def test_report_and_plot(tmp_path, capsys):
   r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",
                       str(png), str(tmp_path / "missing")], capture_output=True, text=True)
   assert r.returncode != 0 and "train first" in r.stderr
+
+
+def test_report_chooses_on_validation_and_keeps_settings_apart(tmp_path, capsys):
+  def with_validation(name, val, test, **overrides):
+    wd = _workdir(tmp_path, name, "pmnist", "rlstm_t300", test[-1], validation_examples=5000,
+                  lr_schedule="cosine", **overrides)
+    path = os.path.join(wd, "results.json")
+    results = json.load(open(path))
+    results["history"] = [{"epoch": i + 1.0, "accuracy": t, "validation": {"accuracy": v}}
+                          for i, (v, t) in enumerate(zip(val, test))]
+    json.dump(results, open(path, "w"))
+    return wd
+  a = with_validation("a", [0.80, 0.90, 0.85], [0.70, 0.88, 0.95])  # chosen: epoch 2
+  b = with_validation("b", [0.86, 0.82, 0.84], [0.90, 0.60, 0.85], seed=1)  # epoch 1
+  c = with_validation("c", [0.5, 0.9, 0.7], [0.5, 0.6, 0.7], aux_weight=10.0)
+  report.main([a, b, c])
+  out = capsys.readouterr().out
+  # a and b differ only in the seed: one cell of two runs, each taken at its best validation
+  assert ("| rlstm_t300 | pmnist | 90.0 ± 7.1 | 89.0 ± 1.4 | 88.0 ± 2.8 | 2 | 92.8 |") in out
+  assert "rmsprop 0.001, gelu head, cosine schedule, scan, aux_weight=1.0 |" in out
+  assert "| rlstm_t300 | pmnist | 70.0 | 60.0 | 90.0 | 1 |" in out
+  assert "aux_weight=10.0 |" in out

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Several Table 2 rows at once on ONE GPU (each run is small: B=128, H=128 uses a fraction of an
-# H100), each stopped by SIGTERM after SECONDS (it checkpoints; start it again to continue).
+# Several Table 2 rows at once on the GPUs of one host (each run is small: B=128, H=128 uses a
+# fraction of an H100), each stopped by SIGTERM after SECONDS (it checkpoints; start it again to
+# continue). With several GPUs the runs are dealt out round-robin, one GPU each (run i on GPU
+# i mod n): independent groups, no communication. GPUS="0,2" picks the GPUs; default: all that
+# nvidia-smi lists (none listed: the runs see whatever devices JAX finds).
 #   bash launch/reproduce_gpu.sh TASK SECONDS DATA_DIR OUT_DIR RUN [RUN ...]
 # RUN is a preset, optionally with config overrides joined by '+':
 #   rlstm_t300   or   rlstm_t300+optimizer=adam+model.recurrence=fused
@@ -51,7 +54,13 @@ COMMON=()
 IFS='+' read -ra KV <<< "${OVERRIDES:-}"
 for kv in "${KV[@]}"; do [ -n "$kv" ] && COMMON+=("--config.$kv"); done
 
-NAMES=(); PIDS=()
+if [ -z "${GPUS+x}" ]; then
+  GPUS="$(nvidia-smi --query-gpu=index --format=csv,noheader 2> /dev/null | paste -sd, -)"
+fi
+IFS=',' read -ra GPU_LIST <<< "$GPUS"
+[ "${#GPU_LIST[@]}" -gt 0 ] && echo "GPUs: ${GPU_LIST[*]} (runs dealt out round-robin)"
+
+NAMES=(); PIDS=(); I=0
 for RUN in "$@"; do
   PRESET="${RUN%%+*}"
   NAME="${TASK}_$(echo "$RUN" | tr '+=' '__')"
@@ -59,17 +68,30 @@ for RUN in "$@"; do
   FLAGS=()
   IFS='+' read -ra KV <<< "${RUN#"$PRESET"}"
   for kv in "${KV[@]}"; do [ -n "$kv" ] && FLAGS+=("--config.$kv"); done
+  GPU=""; ON_GPU=()
+  if [ "${#GPU_LIST[@]}" -gt 0 ]; then
+    GPU="${GPU_LIST[$(( I % ${#GPU_LIST[@]} ))]}"; ON_GPU=("CUDA_VISIBLE_DEVICES=$GPU")
+  fi
+  I=$(( I + 1 ))
   # shellcheck disable=SC2086
-  timeout -s TERM "$SECONDS_LIMIT" "$PY" experiments/train.py \
+  env "${ON_GPU[@]}" timeout -s TERM "$SECONDS_LIMIT" "$PY" experiments/train.py \
     --config "experiments/configs/paper.py:${TASK},${PRESET}" --workdir "$OUT/$NAME" \
     --config.data_dir="$DATA_DIR" --config.progress_bar=False --config.keep_checkpoints=1 \
     "${COMMON[@]}" "${FLAGS[@]}" ${EXTRA_FLAGS:-} > "$OUT/$NAME.log" 2>&1 &
   PIDS+=("$!")
-  echo "started $NAME (pid $!)"
+  echo "started $NAME (pid $!${GPU:+, GPU $GPU})"
 done
 # SIGTERM/SIGINT: pass TERM on (timeout forwards it to the run, which checkpoints and exits).
 trap 'echo "signal: stopping the runs"; kill -TERM "${PIDS[@]}" 2> /dev/null' TERM INT
-while [ -n "$(jobs -pr)" ]; do wait; done
-for NAME in "${NAMES[@]}"; do
-  echo "== $NAME"; grep -E "test accuracy|resumed|parameters|error|stopped" "$OUT/$NAME.log" | tail -4
+# Exit status: 1 if a run failed (a time limit or a signal that it obeyed is not a failure).
+FAILED=0
+for i in "${!PIDS[@]}"; do
+  while true; do  # a trapped signal ends `wait` early: wait again while the run lives
+    wait "${PIDS[$i]}"; RC=$?
+    kill -0 "${PIDS[$i]}" 2> /dev/null || break
+  done
+  case "$RC" in 0|124|143) ;; *) FAILED=1 ;; esac
+  echo "== ${NAMES[$i]} (exit $RC)"
+  grep -E "test accuracy|resumed|parameters|error|stopped" "$OUT/${NAMES[$i]}.log" | tail -4
 done
+exit "$FAILED"

@@ -2,14 +2,15 @@
 
   python benchmarks/gpu_bench.py --out DIR          # all parts, writes DIR/gpu_bench.json + .md
   python benchmarks/gpu_bench.py --part step --variant rlstm_t300 --T 1024 --recurrence fused
-  python benchmarks/gpu_bench.py --part step --steps rlstm_t300:784:scan,rlstm_t300:784:fused
+  python benchmarks/gpu_bench.py --part step --steps rlstm_t300:784:fused,rlstm_t300:784:fused/wavefront
 
 Part "lstm": forward+backward of one LSTM layer (B=128, H=128, input 1, loss on the last step)
 for our ``lstm.scan`` (hoisted input projection, unroll 16, fp32), our fused Pallas kernel
 (``rnn_aux.lstm_fused``, three precision settings) and ``torch.nn.LSTM`` (cuDNN), in one process
 of their own. Part "step": one full train step (value_and_grad of ``classifier.objective`` + RMSprop)
-of the MNIST-sized models at several T, with ``recurrence`` "scan" and "fused", each in its own
-process so that the device's peak-memory counter belongs to that step alone.
+of the MNIST-sized models at several T, with ``recurrence`` "scan" and "fused" (or any
+``MAIN/DECODERS`` pair, e.g. ``fused/wavefront``), each in its own process so that the device's
+peak-memory counter belongs to that step alone.
 """
 import argparse
 import json
@@ -110,9 +111,11 @@ def step_part(variant, t, recurrence):
   import optax
   from rnn_aux import classifier
   horizon = None if variant.endswith("full") else 300
+  main_impl, _, decoder_impl = recurrence.partition("/")  # "fused/wavefront": main/decoders
   spec = classifier.ModelSpec(num_classes=10, horizon=horizon,
                           aux="reconstruction" if variant.startswith("rlstm") else None,
-                          aux_horizon=horizon, aux_length=600, recurrence=recurrence)
+                          aux_horizon=horizon, aux_length=600, recurrence=main_impl,
+                          decoder_recurrence=decoder_impl or None)
   params = classifier.init(jax.random.PRNGKey(0), spec)
   opt = optax.chain(optax.clip_by_global_norm(1.0), optax.rmsprop(1e-3))
   opt_state = opt.init(params)
@@ -129,7 +132,7 @@ def step_part(variant, t, recurrence):
   temp = compiled.memory_analysis().temp_size_in_bytes
   keys = iter(jax.random.split(jax.random.PRNGKey(4), 100))
   ms = _median_ms(lambda: jax.block_until_ready(compiled(params, opt_state, tokens, labels, next(keys))))
-  peak = jax.devices()[0].memory_stats().get("peak_bytes_in_use", -1)
+  peak = (jax.devices()[0].memory_stats() or {}).get("peak_bytes_in_use", -1)
   return {"variant": variant, "recurrence": recurrence, "T": t, "ms": ms, "sequences_per_s": B / ms * 1e3,
           "temp_MiB": temp / 2**20, "peak_MiB": peak / 2**20}
 
@@ -166,7 +169,8 @@ def main():
   ap.add_argument("--part", default="all", choices=["all", "lstm", "step", "lstm_inner"])
   ap.add_argument("--variant", choices=VARIANTS)
   ap.add_argument("--T", type=int)
-  ap.add_argument("--recurrence", default="scan", choices=["scan", "fused"])
+  ap.add_argument("--recurrence", default="scan",
+                  help="scan | fused | wavefront, or MAIN/DECODERS (e.g. fused/wavefront)")
   ap.add_argument("--steps", default="",
                   help="VARIANT:T:RECURRENCE,... train steps to measure (default: every one)")
   ap.add_argument("--lstm_shapes", default="",

@@ -35,7 +35,7 @@ class Setting(NamedTuple):
   hidden_sizes: tuple           # the auxiliary network's recurrent layers
   head_sizes: tuple             # its MLP head's hidden layers
   teacher_forcing: bool
-  rnn: recurrence_lib.Recurrence  # the recurrence of the main and the auxiliary networks
+  rnn: recurrence_lib.Recurrence  # the auxiliary networks' recurrence (the main network's cell)
 
 
 class AuxiliaryLoss(NamedTuple):

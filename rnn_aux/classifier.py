@@ -56,7 +56,11 @@ class ModelSpec:
   teacher_forcing: bool = True
   chunk: int = 128               # steps per chunk of the no-gradient pass
   unroll: int = 8                # lax.scan unroll of every recurrence
-  recurrence: str = "scan"       # "scan", or "fused" (the LSTM's Pallas kernel, GPU)
+  recurrence: str = "scan"       # "scan", "fused" (the LSTM's Pallas kernel, GPU), "wavefront"
+  # The auxiliary networks' implementation (None: ``recurrence``). The fused kernel holds layers of
+  # up to 128 units, so the 256-unit decoders run on lax.scan under "fused"; "wavefront" overlaps
+  # their layers (rnn_aux.lstm).
+  decoder_recurrence: Optional[str] = None
 
   def __post_init__(self):
     truncation.check_horizon(self.horizon, "horizon")
@@ -78,10 +82,18 @@ class ModelSpec:
                          f"{self.aux_length}], got {self.aux_min_inside!r}")
     feedforward.check_activation(self.head_activation)
     self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
+    if self.aux is not None:
+      self.decoder_rnn
 
   @functools.cached_property  # fields are frozen; equality and hashing ignore the cache
   def rnn(self) -> recurrence_lib.Recurrence:
     return recurrence_lib.build(self.cell, self.recurrence, self.unroll)
+
+  @functools.cached_property
+  def decoder_rnn(self) -> recurrence_lib.Recurrence:
+    if self.decoder_recurrence is None:
+      return self.rnn
+    return recurrence_lib.build(self.cell, self.decoder_recurrence, self.unroll)
 
   @property
   def aux_setting(self) -> auxiliary.Setting:
@@ -89,7 +101,7 @@ class ModelSpec:
         vocab_size=self.vocab_size, channels=self.channels, embed_dim=self.embed_dim,
         main_hidden_sizes=tuple(self.hidden_sizes), length=self.aux_length,
         hidden_sizes=tuple(self.decoder_sizes), head_sizes=tuple(self.decoder_head_sizes),
-        teacher_forcing=self.teacher_forcing, rnn=self.rnn)
+        teacher_forcing=self.teacher_forcing, rnn=self.decoder_rnn)
 
 
 def init(key: jax.Array, spec: ModelSpec) -> dict:

@@ -12,8 +12,11 @@ Initialisation: ``w_x`` LeCun-normal, ``w_h`` orthogonal (flax's defaults for it
 The input projection of the bottom layer (``x @ w_x + b``) has no recurrence, so :func:`scan`
 computes it for all steps in one matrix product before the recurrence ("hoisting"), and the loop
 is unrolled. ``scan(..., impl="fused")`` runs each layer's whole recurrence in one Pallas kernel per
-direction (:mod:`rnn_aux.lstm_fused`; GPU, fp16/bf16 matrix inputs). Their speeds against cuDNN:
-``benchmarks/RESULTS.md``.
+direction (:mod:`rnn_aux.lstm_fused`; GPU, fp16/bf16 matrix inputs). ``impl="wavefront"`` runs a
+stack of equal layers as a wavefront: at loop step ``s`` layer ``l`` computes time ``s - l`` from
+what the layer below produced one step earlier, so the layers' products are independent and are
+one batched matrix product per step (``T + L - 1`` steps of one product instead of ``T`` steps
+of ``L`` dependent ones). Their speeds: ``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ class LSTMState(NamedTuple):
 
 Carry = tuple  # tuple[LSTMState, ...], one per layer
 
-IMPLS = ("scan", "fused")
+IMPLS = ("scan", "fused", "wavefront")
 
 
 def check_impl(impl: str) -> None:
@@ -140,6 +143,8 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
       (backward) matrix inputs and fp32 states; layers it cannot hold
       (:func:`rnn_aux.lstm_fused.fits`: more than 128 units) run on ``lax.scan`` as with
       ``"scan"``. The same function either way, up to the matrix inputs' rounding.
+      ``"wavefront"``: a stack of two or more layers of one size as a wavefront (module docstring;
+      fp32, any backend); other stacks, and ``return_carries``, as with ``"scan"``.
     return_carries: return every step's full carry (each leaf ``TxBxH``) instead of the top
       layer's hidden states.
 
@@ -151,6 +156,9 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
   check_impl(impl)
   if impl == "fused":
     return _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries)
+  if impl == "wavefront" and len(set(hidden_sizes(params))) == 1 and len(params) > 1 and (
+      not return_carries):
+    return _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll)
   return recurrence_lib.scan_steps(step, params, carry, project_inputs(params, inputs_TxBxD),
                                    valid_TxB, unroll=unroll, return_carries=return_carries)
 
@@ -169,6 +177,39 @@ def _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries):
     finals.append(LSTMState(seq.h[-1], seq.c[-1]))
     x = seq.h
   return tuple(finals), (tuple(seqs) if return_carries else x)
+
+
+def _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll):
+  """:func:`scan` of ``L`` layers of ``H`` units as a wavefront of ``T + L - 1`` steps."""
+  n_layers, steps = len(params), inputs_TxBxD.shape[0]
+  x0 = project_inputs(params, inputs_TxBxD)  # the bottom layer's input, hoisted
+  x0 = jnp.concatenate([x0, jnp.zeros((n_layers - 1,) + x0.shape[1:], x0.dtype)])
+  # Layer l reads [h of layer l-1, its own h] @ [w_x; w_h]; the bottom layer's input half is zero
+  # (its input is x0).
+  w_h0 = params[0]["w_h"]
+  w = jnp.stack([jnp.concatenate([jnp.zeros_like(w_h0), w_h0])] +
+                [jnp.concatenate([p["w_x"], p["w_h"]]) for p in params[1:]])  # L x 2H x 4H
+  b = jnp.stack([jnp.zeros_like(params[0]["b"])] + [p["b"] for p in params[1:]])  # L x 4H
+  time_SxL = jnp.arange(steps + n_layers - 1)[:, None] - jnp.arange(n_layers)[None, :]
+  works_SxL = (time_SxL >= 0) & (time_SxL < steps)  # layer l works on time s - l, if it exists
+  if valid_TxB is None:
+    works = works_SxL[..., None, None]  # S x L x 1 x 1
+  else:
+    valid = valid_TxB[jnp.clip(time_SxL, 0, steps - 1)]  # S x L x B
+    works = (works_SxL[..., None] & valid)[..., None]
+
+  def body(state, xs):
+    z0, work = xs
+    below = jnp.concatenate([jnp.zeros_like(state.h[:1]), state.h[:-1]])  # L x B x H
+    z = jnp.einsum("lbk,lkg->lbg", jnp.concatenate([below, state.h], -1), w) + b[:, None]
+    new = _cell(z.at[0].add(z0), state)
+    new = LSTMState(*(jnp.where(work, n, o) for n, o in zip(new, state)))
+    return new, new.h[-1]
+
+  stacked = LSTMState(jnp.stack([s.h for s in carry]), jnp.stack([s.c for s in carry]))
+  final, tops = jax.lax.scan(body, stacked, (x0, works), unroll=unroll)
+  # the top layer finishes time t at step t + L - 1
+  return tuple(LSTMState(final.h[i], final.c[i]) for i in range(n_layers)), tops[n_layers - 1:]
 
 
 def recurrence(impl: str = "scan", unroll: int = 1) -> recurrence_lib.Recurrence:

@@ -231,3 +231,20 @@ def test_aux_min_inside_lets_anchors_and_their_gradient_reach_the_sequence_start
   trained_steps(dataclasses.replace(spec, aux="prediction", aux_min_inside=1))
   with pytest.raises(ValueError, match="aux_min_inside"):
     dataclasses.replace(spec, aux_min_inside=9)
+
+
+def test_decoder_recurrence_wavefront_gives_the_same_objective():
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+                              head_sizes=(), horizon=6, aux="reconstruction", aux_length=8,
+                              aux_horizon=6, decoder_sizes=(6, 6), decoder_head_sizes=(), chunk=4)
+  wave = dataclasses.replace(spec, decoder_recurrence="wavefront")
+  assert wave.decoder_rnn.name == "lstm/wavefront" and wave.rnn.name == "lstm/scan"
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (3, 20, 1), 0, 11)
+  out = [jax.value_and_grad(classifier.objective, has_aux=True)(
+      params, s, tokens, jnp.array([0, 1, 2]), jax.random.PRNGKey(2)) for s in (spec, wave)]
+  np.testing.assert_allclose(out[0][0][0], out[1][0][0], rtol=1e-6)
+  for a, b in zip(jax.tree.leaves(out[0][1]), jax.tree.leaves(out[1][1])):
+    np.testing.assert_allclose(a, b, atol=1e-5)
+  with pytest.raises(ValueError, match="no 'wavefront' implementation"):
+    dataclasses.replace(spec, cell="gru", decoder_recurrence="wavefront")

@@ -47,6 +47,8 @@ def lstm_model() -> ml_collections.ConfigDict:
   m.chunk = 128
   m.unroll = 8
   m.recurrence = "scan"        # "fused": the LSTM's Pallas kernel (GPU; fp16/bf16 matmuls)
+  # The decoders' implementation (None: recurrence); "wavefront" overlaps their stacked layers
+  m.decoder_recurrence = ml_collections.FieldReference(None, field_type=str)
   return m
 
 

@@ -37,6 +37,7 @@ class ModelSpec:
   # Classifier head's hidden activation: gelu | relu | tanh. GELU: with ReLU, full-BPTT MNIST runs
   # collapsed to chance (every head unit off for every example; docs/results.md).
   head_activation: str = "gelu"
+  head_dropout: float = 0.0      # dropout on the head's inputs in training (ours: a regulariser)
   cell: str = "lstm"             # the recurrence of the main and auxiliary networks (registered)
   horizon: Optional[int] = None  # supervised gradient horizon; None = full BPTT
   # Horizons counted from fixed boundaries k, 2k, ... of the sequence (classic chunked truncated
@@ -81,6 +82,8 @@ class ModelSpec:
         raise ValueError(f"aux_min_inside must be None or an int in [1, aux_length="
                          f"{self.aux_length}], got {self.aux_min_inside!r}")
     feedforward.check_activation(self.head_activation)
+    if not (isinstance(self.head_dropout, (int, float)) and 0 <= self.head_dropout < 1):
+      raise ValueError(f"head_dropout must be a number in [0, 1), got {self.head_dropout!r}")
     self.rnn  # unknown cell or an implementation the cell lacks: fail here, in one line
     if self.aux is not None:
       self.decoder_rnn
@@ -146,9 +149,10 @@ def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
       chunk=spec.chunk, aligned=spec.aligned_truncation)
 
 
-def classify(params: dict, final_h_BxH: jax.Array, activation: str = "relu") -> jax.Array:
-  """Class logits ``BxK`` from the main network's last hidden state."""
-  return feedforward.mlp(params["head"], final_h_BxH, activation)
+def classify(params: dict, final_h_BxH: jax.Array, activation: str = "relu", *,
+             dropout: float = 0.0, key: jax.Array | None = None) -> jax.Array:
+  """Class logits ``BxK`` from the main network's last hidden state (``dropout`` in training)."""
+  return feedforward.mlp(params["head"], final_h_BxH, activation, dropout=dropout, key=key)
 
 
 def last_positions(tokens_BxTxC: jax.Array, valid_BxT: Optional[jax.Array]) -> jax.Array:
@@ -206,7 +210,8 @@ def objective(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array, labels_B: 
       aux_states = read(anchors, spec.aux_horizon, span)
   final_h = recurrence_lib.top_hidden(sup_states)[:, 0, 0]
   sup_loss, sup_metrics = losses.classification_loss(
-      classify(params, final_h, spec.head_activation), labels_B)
+      classify(params, final_h, spec.head_activation, dropout=spec.head_dropout,
+               key=jax.random.fold_in(key, 1) if spec.head_dropout else None), labels_B)
   metrics.update({f"supervised/{k}": v for k, v in sup_metrics.items()})
   loss = supervised_weight * sup_loss
   if aux is not None:

@@ -43,10 +43,19 @@ def check_activation(name: str) -> None:
     raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
 
 
-def mlp(params: tuple, x: jax.Array, activation: str = "relu") -> jax.Array:
-  """``activation`` between layers, none after the last: ``...xD -> ...xsizes[-1]``."""
+def mlp(params: tuple, x: jax.Array, activation: str = "relu", *, dropout: float = 0.0,
+        key: jax.Array | None = None) -> jax.Array:
+  """``activation`` between layers, none after the last: ``...xD -> ...xsizes[-1]``.
+
+  ``dropout`` > 0 (with ``key``): inverted dropout on every layer's input, for training.
+  """
   check_activation(activation)
+  if dropout and key is None:
+    raise ValueError("mlp: dropout needs a key")
   for i, layer in enumerate(params):
+    if dropout:
+      keep = jax.random.bernoulli(jax.random.fold_in(key, i), 1.0 - dropout, x.shape)
+      x = jnp.where(keep, x / (1.0 - dropout), 0.0)
     x = x @ layer["w"] + layer["b"]
     if i + 1 < len(params):
       x = ACTIVATIONS[activation](x)

@@ -1,5 +1,8 @@
-"""Classifier heads: the activation is a checked choice."""
+"""Classifier heads: the activation is a checked choice; dropout in training only."""
+import dataclasses
+
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -32,3 +35,25 @@ def test_a_dead_relu_head_cuts_the_lstm_off_and_a_gelu_head_does_not():
         params)
     lstm_grad = max(float(jnp.max(jnp.abs(g))) for g in jax.tree.leaves(grads["rnn"]))
     assert (lstm_grad == 0.0) == expect_zero, (act, lstm_grad)
+
+
+def test_head_dropout_drops_in_training_only():
+  spec = classifier.ModelSpec(num_classes=4, vocab_size=11, embed_dim=4, hidden_sizes=(6,),
+                              head_sizes=(8,), horizon=5, chunk=4)
+  drop = dataclasses.replace(spec, head_dropout=0.5)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (16, 12, 1), 0, 11)
+  labels = jnp.arange(16) % 4
+  loss = lambda s, k: float(classifier.objective(params, s, tokens, labels, k)[0])
+  key = jax.random.PRNGKey(2)
+  assert loss(drop, key) == loss(drop, key) != loss(spec, key)
+  assert loss(drop, key) != loss(drop, jax.random.PRNGKey(3))
+  # evaluation never drops
+  np.testing.assert_array_equal(classifier.logits(params, drop, tokens),
+                                classifier.logits(params, spec, tokens))
+  x = jnp.ones((4000, 8))
+  out = feedforward.mlp(({"w": jnp.eye(8), "b": jnp.zeros(8)},), x, dropout=0.25, key=key)
+  assert abs(float(jnp.mean(out == 0)) - 0.25) < 0.02  # a quarter dropped, the rest scaled up
+  np.testing.assert_allclose(float(jnp.mean(out)), 1.0, atol=0.03)
+  with pytest.raises(ValueError, match="head_dropout"):
+    dataclasses.replace(spec, head_dropout=1.0)

@@ -51,3 +51,16 @@ def test_bad_schedules_are_one_line_errors(kwargs, message):
   with pytest.raises(ValueError, match=message):
     step_lib.make_schedule(args.pop("name"), args.pop("learning_rate"), args.pop("total_steps"),
                            **args)
+
+
+def test_adamw_weight_decay_is_decoupled_and_only_for_adamw():
+  params = {"w": jnp.full((3,), 2.0)}
+  zero = {"w": jnp.zeros((3,))}
+  opt = step_lib.make_optimizer("adamw", 0.1, None, weight_decay=0.5)
+  updates, _ = opt.update(zero, opt.init(params), params)
+  # no gradient: the step is -lr * wd * param exactly
+  np.testing.assert_allclose(updates["w"], -0.1 * 0.5 * 2.0, rtol=1e-6)
+  updates, _ = step_lib.make_optimizer("adamw", 0.1, None).update(zero, opt.init(params), params)
+  np.testing.assert_array_equal(updates["w"], 0.0)  # 0 means none, not optax's default
+  with pytest.raises(ValueError, match="weight_decay=0.5 needs optimizer=adamw"):
+    step_lib.make_optimizer("adam", 0.1, None, weight_decay=0.5)

@@ -192,7 +192,9 @@ def test_a_placed_state_compiles_the_step_once(packed):
     ("eval_batch_size", 0, "eval_batch_size must be an int >= 1"),
     ("train_examples", -5, "train_examples must be an int >= 0"),
     ("learning_rate", -1.0, "learning_rate must be a number > 0"),
-    ("optimizer", "adamw", "optimizer='adamw': choose one of rmsprop, adam, sgd"),
+    ("optimizer", "lamb", "optimizer='lamb': choose one of rmsprop, adam, adamw, sgd"),
+    ("weight_decay", 0.1, r"weight_decay=0.1 applies to optimizer=adamw only \(optimizer=rmsprop\)"),
+    ("weight_decay", -0.1, "weight_decay must be a number >= 0"),
     ("lr_schedule", "linear", "lr_schedule='linear': choose one of constant, step, cosine"),
 ])
 def test_config_values_are_checked_before_any_work(tmp_path, field, value, message):

@@ -29,6 +29,7 @@ def lstm_model() -> ml_collections.ConfigDict:
   m.hidden_sizes = (128,)
   m.head_sizes = (256, 256)
   m.head_activation = "gelu"   # gelu | relu | tanh; with relu, full BPTT on MNIST collapsed
+  m.head_dropout = 0.0         # dropout on the head's inputs in training (ours, not the paper's)
   m.horizon = ml_collections.FieldReference(None, field_type=int)
   m.aux = ml_collections.FieldReference(None, field_type=str)  # reconstruction | prediction
   # True: horizons counted from fixed boundaries of the sequence (chunked truncated BPTT), not back
@@ -91,6 +92,7 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
   c.decay_factor = 0.1
   c.final_lr_fraction = 0.0    # cosine: the last rate, as a fraction of learning_rate
   c.clip_norm = 1.0
+  c.weight_decay = 0.0         # AdamW's decoupled weight decay (optimizer=adamw only)
   c.pretrain_epochs = 0
   c.train_epochs = 100
   c.max_steps = 0              # 0: no cap

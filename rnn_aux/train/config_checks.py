@@ -12,7 +12,7 @@ _POSITIVE_INTS = ("batch_size", "eval_batch_size", "log_every_steps", "checkpoin
                   "keep_checkpoints")
 _NON_NEGATIVE_INTS = ("train_examples", "eval_examples", "validation_examples", "max_steps",
                       "pretrain_epochs", "train_epochs", "warmup_steps", "seed")
-_NON_NEGATIVE_FLOATS = ("clip_norm", "aux_weight", "final_lr_fraction")
+_NON_NEGATIVE_FLOATS = ("clip_norm", "aux_weight", "final_lr_fraction", "weight_decay")
 
 
 def check_config(config) -> None:
@@ -34,6 +34,9 @@ def check_config(config) -> None:
   for name, allowed in choices.items():
     if name in config and config[name] not in allowed:
       raise ValueError(f"{name}={config[name]!r}: choose one of {', '.join(allowed)}")
+  if config.get("weight_decay") and config.optimizer != "adamw":
+    raise ValueError(f"weight_decay={config.weight_decay} applies to optimizer=adamw only "
+                     f"(optimizer={config.optimizer}); set --config.optimizer=adamw")
 
 
 def check_workdir(workdir: str) -> None:

@@ -205,7 +205,8 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
       config.lr_schedule, config.learning_rate, total_steps, warmup_steps=config.warmup_steps,
       decay_fractions=tuple(config.decay_fractions), decay_factor=config.decay_factor,
       final_fraction=config.final_lr_fraction)
-  optimizer = step_lib.make_optimizer(config.optimizer, schedule, config.clip_norm)
+  optimizer = step_lib.make_optimizer(config.optimizer, schedule, config.clip_norm,
+                                      config.weight_decay)
 
   state = step_lib.init_runs(model, optimizer, plan.seeds)
   n_params = feedforward.count_params(state.params) // plan.size

@@ -31,7 +31,8 @@ class TrainState(NamedTuple):
 
 
 SCHEDULES = ("constant", "step", "cosine")
-OPTIMIZERS = {"rmsprop": optax.rmsprop, "adam": optax.adam, "sgd": optax.sgd}
+OPTIMIZERS = {"rmsprop": optax.rmsprop, "adam": optax.adam, "adamw": optax.adamw,
+              "sgd": optax.sgd}
 
 
 def make_schedule(name: str, learning_rate: float, total_steps: int, *, warmup_steps: int = 0,
@@ -69,15 +70,20 @@ def make_schedule(name: str, learning_rate: float, total_steps: int, *, warmup_s
 
 
 def make_optimizer(name: str, learning_rate: float | optax.Schedule,
-                   clip_norm: float | None) -> optax.GradientTransformation:
-  """``name`` (rmsprop | adam | sgd) at ``learning_rate`` (a float or a schedule), after
-  global-norm clipping at ``clip_norm`` (none when 0 or None)."""
+                   clip_norm: float | None, weight_decay: float = 0.0) -> optax.GradientTransformation:
+  """``name`` (rmsprop | adam | adamw | sgd) at ``learning_rate`` (a float or a schedule), after
+  global-norm clipping at ``clip_norm`` (none when 0 or None). ``weight_decay``: AdamW's decoupled
+  decay of every parameter (``adamw`` only; optax's default of 1e-4 is not used: 0 means none)."""
   if name not in OPTIMIZERS:
     raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
   if not callable(learning_rate) and learning_rate <= 0:
     raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+  if weight_decay < 0 or (weight_decay and name != "adamw"):
+    raise ValueError(f"weight_decay={weight_decay} needs optimizer=adamw and a value >= 0 "
+                     f"(optimizer is {name})")
   chain = [optax.clip_by_global_norm(clip_norm)] if clip_norm else []
-  return optax.chain(*chain, OPTIMIZERS[name](learning_rate))
+  extra = {"weight_decay": weight_decay} if name == "adamw" else {}
+  return optax.chain(*chain, OPTIMIZERS[name](learning_rate, **extra))
 
 
 def init_state(model: Model, optimizer: optax.GradientTransformation, seed: int) -> TrainState:

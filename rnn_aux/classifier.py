@@ -18,6 +18,7 @@ from typing import Optional
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from rnn_aux import auxiliary, feedforward, losses, truncation, validation
 from rnn_aux import recurrence as recurrence_lib
@@ -126,7 +127,9 @@ def _in_range(name: str, values: jax.Array, size: int) -> None:
   caller's to keep in range (the training pipeline checks them on the host)."""
   if isinstance(values, jax.core.Tracer) or not values.size:
     return
-  low, high = int(jnp.min(values)), int(jnp.max(values))
+  # numpy, not jnp: a concrete array closed over inside a jit trace must not become a tracer
+  host = np.asarray(values)
+  low, high = int(host.min()), int(host.max())
   if low < 0 or high >= size:
     raise ValueError(f"{name} must lie in [0, {size}), got values from {low} to {high}")
 

@@ -186,6 +186,13 @@ def test_ids_and_labels_out_of_range_are_refused_where_concrete():
   loss = jax.jit(lambda t, l: classifier.objective(params, spec, t, l, jax.random.PRNGKey(1))[0])(
       tokens, jnp.array([0, 1]))
   assert np.isfinite(float(loss))
+  # concrete arrays closed over inside jit are still checked, on the host
+  labels = jnp.array([0, 1])
+  assert np.isfinite(float(jax.jit(
+      lambda k: classifier.objective(params, spec, tokens, labels, k)[0])(jax.random.PRNGKey(1))))
+  bad = labels + 2
+  with pytest.raises(ValueError, match="labels must lie in"):
+    jax.jit(lambda k: classifier.objective(params, spec, tokens, bad, k)[0])(jax.random.PRNGKey(1))
 
 
 def test_aligned_truncation_is_a_model_option():

@@ -313,10 +313,12 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
   config_guard.guard_config(str(tmp_path), old)
   same_as_then = {"learning_rate": 1e-3, "validation_examples": 0, "lr_schedule": "constant",
                   "warmup_steps": 0, "decay_fractions": [0.5, 0.75], "decay_factor": 0.1,
-                  "final_lr_fraction": 0.0,
+                  "final_lr_fraction": 0.0, "weight_decay": 0.0,
                   "runs": {"seeds": [], "learning_rate": [], "aux_weight": []},
                   "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
-                            "recurrence": "scan", "cell": "lstm", "aligned_truncation": False}}
+                            "recurrence": "scan", "cell": "lstm", "aligned_truncation": False,
+                            "aux_min_inside": None, "decoder_recurrence": None,
+                            "head_dropout": 0.0}}
   config_guard.guard_config(str(tmp_path), same_as_then)  # resumes
   now = {**same_as_then, "model": {**same_as_then["model"], "head_activation": "gelu"}}
   with pytest.raises(config_guard.ConfigMismatchError,

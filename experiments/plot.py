@@ -1,5 +1,5 @@
-"""Train loss and test (solid) and validation (dashed, where the run held one out) accuracy
-curves of one or more workdirs to a PNG.
+"""Train loss and accuracy curves of one or more workdirs to a PNG: test (solid), validation
+(dashed) and the fixed training subset (dotted, ``train_eval_examples``) where the run has them.
 
   python experiments/plot.py --out curves.png workdirs/mnist_rlstm_t300 workdirs/mnist_lstm_t300
 """
@@ -30,11 +30,13 @@ def main():
     hist = res.get("history", [])
     line, = ax_acc.plot([h["epoch"] for h in hist], [h["accuracy"] for h in hist], marker="o",
                         markersize=3, label=label)
-    val = [(h["epoch"], h["validation"]["accuracy"]) for h in hist if h.get("validation")]
-    if val:
-      ax_acc.plot(*zip(*val), linestyle="--", color=line.get_color())
+    for name, style in (("validation", "--"), ("train_subset", ":")):
+      points = [(h["epoch"], h[name]["accuracy"]) for h in hist if h.get(name)]
+      if points:
+        ax_acc.plot(*zip(*points), linestyle=style, color=line.get_color())
   ax_loss.set(xlabel="step", ylabel="train loss")
-  ax_acc.set(xlabel="epoch", ylabel="accuracy: test (solid), validation (dashed)")
+  ax_acc.set(xlabel="epoch",
+             ylabel="accuracy: test (solid), validation (dashed), training subset (dotted)")
   ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)
   print(f"wrote {a.out}")
 

@@ -40,7 +40,9 @@ class ModelSpec:
   head_activation: str = "gelu"
   head_dropout: float = 0.0      # dropout on the head's inputs in training (ours: a regulariser)
   cell: str = "lstm"             # the recurrence of the main and auxiliary networks (registered)
-  horizon: Optional[int] = None  # supervised gradient horizon; None = full BPTT
+  # Supervised gradient horizon; None = full BPTT; 0 = none into the recurrent network (only the
+  # auxiliary loss trains it, the head still learns: the paper's Figure 4 "no BPTT" point).
+  horizon: Optional[int] = None
   # Horizons counted from fixed boundaries k, 2k, ... of the sequence (classic chunked truncated
   # BPTT: a read-out gets 1..k steps of gradient) instead of the last k steps before each read-out.
   aligned_truncation: bool = False
@@ -65,7 +67,9 @@ class ModelSpec:
   decoder_recurrence: Optional[str] = None
 
   def __post_init__(self):
-    truncation.check_horizon(self.horizon, "horizon")
+    if self.horizon is not None and not (validation.is_count(self.horizon) and self.horizon >= 0):
+      raise ValueError(f"horizon must be an int >= 1 (steps), 0 (no supervised gradient into the "
+                       f"network) or None (full BPTT), got {self.horizon!r}")
     for name in ("num_classes", "vocab_size", "channels", "embed_dim", "chunk", "unroll"):
       validation.positive_int(getattr(self, name), name)
     for name in ("hidden_sizes", "head_sizes", "decoder_sizes", "decoder_head_sizes"):
@@ -195,9 +199,14 @@ def objective(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array, labels_B: 
     return encoder_states(params, spec, tokens_BxTxC, positions, horizon=horizon, span=span,
                           valid_BxT=valid_BxT)
 
+  def read_supervised():
+    if spec.horizon == 0:  # the head learns; nothing reaches the network from this loss
+      return jax.lax.stop_gradient(read(last, 1))
+    return read(last, spec.horizon)
+
   aux = None if spec.aux is None else auxiliary.get(spec.aux)
   if aux is None:
-    sup_states = read(last, spec.horizon)
+    sup_states = read_supervised()
   else:
     low, high = aux.anchor_range(last[:, 0] + 1, spec.aux_min_inside or spec.aux_length)
     anchors = auxiliary.sample_anchors(key, low, high, spec.num_anchors, spec.anchors_per_example)
@@ -209,7 +218,7 @@ def objective(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array, labels_B: 
       sup_states = jax.tree.map(lambda x: x[:, :1], states)
       aux_states = jax.tree.map(lambda x: x[:, 1:], states)
     else:
-      sup_states = read(last, spec.horizon)
+      sup_states = read_supervised()
       aux_states = read(anchors, spec.aux_horizon, span)
   final_h = recurrence_lib.top_hidden(sup_states)[:, 0, 0]
   sup_loss, sup_metrics = losses.classification_loss(

@@ -163,8 +163,8 @@ def test_transformer_size_is_comparable_to_rlstm():
 def test_model_spec_rejects_bad_values():
   with pytest.raises(ValueError, match="aux"):
     classifier.ModelSpec(num_classes=10, aux="recon")
-  with pytest.raises(ValueError, match="horizon"):
-    classifier.ModelSpec(num_classes=10, horizon=0)
+  with pytest.raises(ValueError, match="horizon must be an int >= 1"):
+    classifier.ModelSpec(num_classes=10, horizon=-1)
   with pytest.raises(ValueError, match="aux_length"):
     classifier.ModelSpec(num_classes=10, aux="prediction", aux_length=0)
 
@@ -255,3 +255,22 @@ def test_decoder_recurrence_wavefront_gives_the_same_objective():
     np.testing.assert_allclose(a, b, atol=1e-5)
   with pytest.raises(ValueError, match="no 'wavefront' implementation"):
     dataclasses.replace(spec, cell="gru", decoder_recurrence="wavefront")
+
+
+def test_horizon_zero_trains_the_head_only_from_the_supervised_loss():
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=11, embed_dim=4, hidden_sizes=(5,),
+                              head_sizes=(6,), horizon=0, aux="reconstruction", aux_length=4,
+                              aux_horizon=3, decoder_sizes=(5,), decoder_head_sizes=(), chunk=4)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (4, 12, 1), 0, 11)
+
+  def grads(aux_weight):
+    return jax.grad(lambda p: classifier.objective(p, spec, tokens, jnp.array([0, 1, 2, 0]),
+                                                   jax.random.PRNGKey(2),
+                                                   aux_weight=aux_weight)[0])(params)
+  sup = grads(0.0)
+  for name in ("rnn", "embed"):
+    assert all(not np.any(np.asarray(g)) for g in jax.tree.leaves(sup[name])), name
+  assert any(np.any(np.asarray(g)) for g in jax.tree.leaves(sup["head"]))
+  both = grads(1.0)  # the auxiliary loss alone trains the network
+  assert any(np.any(np.asarray(g)) for g in jax.tree.leaves(both["rnn"]))

@@ -78,12 +78,14 @@ def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_d
   # train_examples then caps the remaining training examples, never reaching into validation.
   wd = tmp_path / "run"
   r = subprocess.run(_args(wd, mnist_dir, "--config.validation_examples=96",
-                           "--config.train_examples=160", "--config.max_steps=10"),
+                           "--config.train_examples=160", "--config.max_steps=10",
+                           "--config.train_eval_examples=48"),
                      env=_env(), capture_output=True, text=True, timeout=600)
   assert r.returncode == 0, r.stderr[-2000:]
   res = json.loads((wd / "results.json").read_text())
   last = res["history"][-1]
   assert last["validation"]["examples"] == 96 and last["examples"] == 200
+  assert last["train_subset"]["examples"] == 48  # the training fit, evaluated as test is
   assert res["final_validation_accuracy"] == last["validation"]["accuracy"]
   assert "validation accuracy" in r.stdout
 

@@ -77,6 +77,7 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
   c.train_examples = 0         # 0: whole split (after the validation hold-out)
   c.eval_examples = 0
   c.validation_examples = 0    # held out from the end of the train split, evaluated beside test
+  c.train_eval_examples = 0    # the first N training examples, evaluated too ("train_subset")
   c.seed = 0
   # Packed runs: R independent runs trained in one process by one vmapped step (one GPU serves
   # them together). seeds=() is one run with c.seed; learning_rate / aux_weight: one per seed, or

@@ -11,7 +11,8 @@ from rnn_aux.train import step as step_lib
 _POSITIVE_INTS = ("batch_size", "eval_batch_size", "log_every_steps", "checkpoint_every_steps",
                   "keep_checkpoints")
 _NON_NEGATIVE_INTS = ("train_examples", "eval_examples", "validation_examples", "max_steps",
-                      "pretrain_epochs", "train_epochs", "warmup_steps", "seed")
+                      "pretrain_epochs", "train_epochs", "warmup_steps", "seed",
+                      "train_eval_examples")
 _NON_NEGATIVE_FLOATS = ("clip_norm", "aux_weight", "final_lr_fraction", "weight_decay")
 
 

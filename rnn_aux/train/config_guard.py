@@ -13,7 +13,7 @@ import os
 
 # Fields that may change when resuming (they do not change what is computed).
 RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
-                    "data_dir")
+                    "data_dir", "train_eval_examples")
 # Fields added after runs existed: a saved config without one ran as this value says.
 LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_steps": 0,
                  "decay_fractions": [0.5, 0.75], "decay_factor": 0.1, "final_lr_fraction": 0.0,

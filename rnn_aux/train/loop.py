@@ -56,6 +56,10 @@ def shutdown_distributed() -> None:
   jax.distributed.shutdown()
 
 
+# The evaluation of the first ``train_eval_examples`` training examples, beside validation and test.
+TRAIN_SUBSET = "train_subset"
+
+
 def _shard(batch: pipeline.Batch, n_dev: int):
   def split(x):
     return x.reshape((n_dev, x.shape[0] // n_dev) + x.shape[1:])
@@ -190,6 +194,12 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   train_data = [pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
                                         seed=seed, **host) for seed in plan.seeds]
   eval_sets = {"test": test_src} if val_src is None else {"validation": val_src, "test": test_src}
+  n_fit = config.get("train_eval_examples", 0)
+  if n_fit:  # the fit to the training data, measured as test is (no dropout, whole examples)
+    if n_fit > len(train_src):
+      raise ValueError(f"train_eval_examples={n_fit} exceeds the {len(train_src)} training "
+                       "examples; evaluate fewer")
+    eval_sets[TRAIN_SUBSET] = pipeline.ExampleRange(train_src, 0, n_fit)
   eval_data = {name: pipeline.SequenceLoader(task, src, global_batch_size=eval_bs, shuffle=False,
                                              drop_remainder=False, **host)
                for name, src in eval_sets.items()}

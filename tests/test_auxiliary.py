@@ -234,8 +234,6 @@ def test_aux_min_inside_lets_anchors_and_their_gradient_reach_the_sequence_start
   # anchors >= l = 8 train steps >= 6 only; with a partly masked span they reach the start
   assert min(trained_steps(spec)) >= 6
   assert min(trained_steps(dataclasses.replace(spec, aux_min_inside=1))) < 3
-  # p-LSTM: anchors up to T-1-1 instead of T-1-l; spans past the end masked, gradients finite
-  trained_steps(dataclasses.replace(spec, aux="prediction", aux_min_inside=1))
   with pytest.raises(ValueError, match="aux_min_inside"):
     dataclasses.replace(spec, aux_min_inside=9)
 

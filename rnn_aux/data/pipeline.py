@@ -56,7 +56,7 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
     return catalog.catalog_source(task, split, data_dir, source)
   import tensorflow_datasets as tfds
   data_dir = os.path.expanduser(data_dir or os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"))
-  fix = (f"prepare it offline with `python -m rnn_aux.data.prepare --dataset {task.name} "
+  fix = (f"prepare it offline with `python -m rnn_aux.data.prepare --dataset {task.name.split('@')[0]} "
          f"--data_dir {data_dir}` (see BUILD.md), or pass source='catalog' with a network")
   if source == "offline" or (source == "auto" and _prepared(data_dir, task.offline)):
     if not _prepared(data_dir, task.offline):
@@ -69,12 +69,15 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
   if split not in ("train", "test"):
     raise ValueError(f"unknown split {split!r}; the tasks have 'train' and 'test'")
   try:
-    return tfds.data_source(name, split=split, data_dir=data_dir,
-                            download=(source == "catalog"))
+    src = tfds.data_source(name, split=split, data_dir=data_dir, download=(source == "catalog"))
   except Exception as e:  # TFDS raises many kinds; give one line that names the fix
     first = str(e).splitlines()[0] if str(e) else ""
     raise RuntimeError(f"could not open {name}/{split} in {data_dir} ({type(e).__name__}: "
                        f"{first}); {fix}") from e
+  if task.resized:
+    from rnn_aux.data import catalog
+    return catalog.ImageSource(task, src)
+  return src
 
 
 def get_rows(source, keys):

@@ -3,6 +3,10 @@
 Every task yields integer tokens ``BxTxC`` (pixel values 0..255 or character ids), a validity mask
 ``BxT`` (False on right padding) and labels ``B``. The model knows nothing else about the data.
 
+An image task of :data:`TASKS` followed by ``@SIDE`` (``cifar10_jpeg_lossy@64``) is the same data
+with every image resized to ``SIDE x SIDE`` when read (bilinear): longer sequences from the same
+prepared files (the paper's sequence-length study, in kind).
+
 Besides the paper's tasks (:data:`TASKS`), two task-name schemes take a user's data with no code:
 
 * ``npz:PATH``: arrays in an ``.npz`` file (:mod:`rnn_aux.data.arrays`);
@@ -44,6 +48,7 @@ class Task:
   image_key: str = "image"                  # tfds: the image and label features
   label_key: str = "label"
   splits: tuple[str, str] = ("train", "test")  # tfds: the TFDS splits read as train and test
+  resized: bool = False   # ``NAME@SIDE`` of an image task: images resized to image_size when read
 
 
 def _image_task(name, size, channels, classes, catalog, offline, **kw):
@@ -80,8 +85,19 @@ def get_task(name: str, data_dir: Optional[str] = None) -> Task:
   if name.startswith(TFDS_PREFIX):
     from rnn_aux.data import catalog
     return catalog.catalog_task(name, data_dir)
+  base, at, side = name.partition("@")
+  if at and base in TASKS:
+    if TASKS[base].kind != "image":
+      raise ValueError(f"{name}: only image tasks can be resized (@SIDE); {base} is "
+                       f"{TASKS[base].kind}")
+    if not (side.isdigit() and int(side) > 0):
+      raise ValueError(f"{name}: the image side after @ must be a positive integer, e.g. "
+                       f"{base}@64")
+    s = int(side)
+    return dataclasses.replace(TASKS[base], name=name, image_size=s, seq_len=s * s, resized=True)
   if name not in TASKS:
-    raise ValueError(f"unknown dataset {name!r}; known: {', '.join(sorted(TASKS))}, or "
+    raise ValueError(f"unknown dataset {name!r}; known: {', '.join(sorted(TASKS))} (an image "
+                     "task may end in @SIDE to resize its images), or "
                      f"{NPZ_PREFIX}PATH (an .npz of arrays) or {TFDS_PREFIX}NAME[@SIDE] "
                      "(a TFDS image-classification dataset); see BUILD.md")
   return TASKS[name]

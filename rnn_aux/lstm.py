@@ -39,7 +39,7 @@ class LSTMState(NamedTuple):
 
 Carry = tuple  # tuple[LSTMState, ...], one per layer
 
-IMPLS = ("scan", "fused", "wavefront")
+IMPLS = ("scan", "fused", "wavefront", "wavefront_bf16")
 
 
 def check_impl(impl: str) -> None:
@@ -145,6 +145,8 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
       ``"scan"``. The same function either way, up to the matrix inputs' rounding.
       ``"wavefront"``: a stack of two or more layers of one size as a wavefront (module docstring;
       fp32, any backend); other stacks, and ``return_carries``, as with ``"scan"``.
+      ``"wavefront_bf16"``: the same with bf16 inputs to its per-step product (fp32 accumulation,
+      states and cell arithmetic).
     return_carries: return every step's full carry (each leaf ``TxBxH``) instead of the top
       layer's hidden states.
 
@@ -156,9 +158,10 @@ def scan(params: Params, carry: Carry, inputs_TxBxD: jax.Array,
   check_impl(impl)
   if impl == "fused":
     return _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries)
-  if impl == "wavefront" and len(set(hidden_sizes(params))) == 1 and len(params) > 1 and (
+  if impl.startswith("wavefront") and len(set(hidden_sizes(params))) == 1 and len(params) > 1 and (
       not return_carries):
-    return _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll)
+    return _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll,
+                           jnp.bfloat16 if impl == "wavefront_bf16" else jnp.float32)
   return recurrence_lib.scan_steps(step, params, carry, project_inputs(params, inputs_TxBxD),
                                    valid_TxB, unroll=unroll, return_carries=return_carries)
 
@@ -179,8 +182,9 @@ def _scan_fused(params, carry, inputs_TxBxD, valid_TxB, unroll, return_carries):
   return tuple(finals), (tuple(seqs) if return_carries else x)
 
 
-def _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll):
-  """:func:`scan` of ``L`` layers of ``H`` units as a wavefront of ``T + L - 1`` steps."""
+def _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll, matmul_dtype):
+  """:func:`scan` of ``L`` layers of ``H`` units as a wavefront of ``T + L - 1`` steps; the
+  per-step product's inputs in ``matmul_dtype``, accumulated in fp32."""
   n_layers, steps = len(params), inputs_TxBxD.shape[0]
   x0 = project_inputs(params, inputs_TxBxD)  # the bottom layer's input, hoisted
   x0 = jnp.concatenate([x0, jnp.zeros((n_layers - 1,) + x0.shape[1:], x0.dtype)])
@@ -189,6 +193,7 @@ def _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll):
   w_h0 = params[0]["w_h"]
   w = jnp.stack([jnp.concatenate([jnp.zeros_like(w_h0), w_h0])] +
                 [jnp.concatenate([p["w_x"], p["w_h"]]) for p in params[1:]])  # L x 2H x 4H
+  w = w.astype(matmul_dtype)
   b = jnp.stack([jnp.zeros_like(params[0]["b"])] + [p["b"] for p in params[1:]])  # L x 4H
   time_SxL = jnp.arange(steps + n_layers - 1)[:, None] - jnp.arange(n_layers)[None, :]
   works_SxL = (time_SxL >= 0) & (time_SxL < steps)  # layer l works on time s - l, if it exists
@@ -201,7 +206,8 @@ def _scan_wavefront(params, carry, inputs_TxBxD, valid_TxB, unroll):
   def body(state, xs):
     z0, work = xs
     below = jnp.concatenate([jnp.zeros_like(state.h[:1]), state.h[:-1]])  # L x B x H
-    z = jnp.einsum("lbk,lkg->lbg", jnp.concatenate([below, state.h], -1), w) + b[:, None]
+    inputs = jnp.concatenate([below, state.h], -1).astype(matmul_dtype)
+    z = jnp.einsum("lbk,lkg->lbg", inputs, w, preferred_element_type=jnp.float32) + b[:, None]
     new = _cell(z.at[0].add(z0), state)
     new = LSTMState(*(jnp.where(work, n, o) for n, o in zip(new, state)))
     return new, new.h[-1]

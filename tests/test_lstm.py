@@ -88,3 +88,15 @@ def test_wavefront_equals_the_step_by_step_stack():
       loss = lambda p, c, xs: sum(jnp.sum(jnp.sin(y)) for y in jax.tree.leaves(run(impl, p, c, xs)))
       return jax.grad(loss, argnums=(0, 1, 2))(params, carry, x)
     _leaves_close(grads("wavefront"), grads("scan"), 3e-5)
+
+
+def test_wavefront_bf16_stays_close_to_fp32():
+  params = lstm.init(jax.random.PRNGKey(0), 5, (32, 32))
+  x = jax.random.normal(jax.random.PRNGKey(1), (40, 4, 5))
+  carry = lstm.zero_carry(params, 4)
+  run = lambda impl, p: lstm.scan(p, carry, x, impl=impl)[1]
+  np.testing.assert_allclose(run("wavefront_bf16", params), run("scan", params), atol=1e-2)
+  grads = [jax.grad(lambda p: jnp.sum(jnp.sin(run(impl, p))))(params)
+           for impl in ("scan", "wavefront_bf16")]
+  for a, b in zip(jax.tree.leaves(grads[0]), jax.tree.leaves(grads[1])):
+    assert float(jnp.linalg.norm(a - b) / jnp.linalg.norm(a)) < 3e-2

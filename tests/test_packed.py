@@ -39,6 +39,10 @@ def test_two_packed_runs_equal_two_separate_runs(tmp_path, mnist_dir):
   assert packed["final_test_accuracy"] == pytest.approx(np.mean(accs))
   assert packed["final_test_accuracy_std"] == pytest.approx(np.std(accs, ddof=1))
   assert len(packed["train_log"][-1]["loss_per_run"]) == 2
+  base = packed["train_log"][-1]["learning_rate"]  # the schedule at config.learning_rate
+  scales = np.asarray(runs["learning_rate"]) / paper.get_config("mnist,smoke").learning_rate
+  np.testing.assert_allclose(packed["train_log"][-1]["learning_rate_per_run"], base * scales,
+                             rtol=1e-6)
 
 
 def test_per_run_settings_must_match_the_seeds(tmp_path, mnist_dir):

@@ -284,6 +284,9 @@ class _Periodic:
                    "supervised_weight": sup_w})
     self.t_last, self.steps_last = now, step
     if plan.size > 1:
+      # each run's own rate: the schedule's (above, at config.learning_rate) times its scale
+      per_run["learning_rate"] = values["learning_rate"] * (
+          np.asarray(plan.learning_rates) / self.config.learning_rate)
       values.update({f"run_{r}/{k}": float(v[r]) for k, v in per_run.items()
                      for r in range(plan.size)})
     self.writer.scalars(step, values)
@@ -291,6 +294,7 @@ class _Periodic:
              "learning_rate": values["learning_rate"]}
     if plan.size > 1:
       entry["loss_per_run"] = [float(x) for x in per_run["loss"]]
+      entry["learning_rate_per_run"] = [float(x) for x in per_run["learning_rate"]]
     self.run.train_log.append(entry)
     return values
 

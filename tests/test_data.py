@@ -195,7 +195,7 @@ def test_token_ids_outside_the_task_vocabulary_are_refused(mnist_dir):
 
 
 def test_an_image_task_resized_by_name(mnist_dir):
-  from rnn_aux.data import catalog
+  from rnn_aux.data import images
   task = tasks.get_task("mnist@14")
   assert (task.image_size, task.seq_len, task.channels, task.num_classes) == (14, 196, 1, 10)
   assert tasks.get_task("pmnist@14").permute
@@ -203,7 +203,7 @@ def test_an_image_task_resized_by_name(mnist_dir):
   small = _loader("mnist@14", mnist_dir, split="test", global_batch_size=8, shuffle=False)
   a, b = next(plain), next(small)
   assert b.tokens.shape == (8, 196, 1)
-  want = [catalog.resize(x.reshape(28, 28, 1), 14).reshape(196, 1) for x in a.tokens]
+  want = [images.resize(x.reshape(28, 28, 1), 14).reshape(196, 1) for x in a.tokens]
   np.testing.assert_array_equal(b.tokens, np.stack(want))
   np.testing.assert_array_equal(a.labels, b.labels)
   for name, message in [("dbpedia@64", "only image tasks can be resized"),

@@ -199,11 +199,12 @@ class StanfordDogsManual(tfds.core.GeneratorBasedBuilder):
 
   def _generate_examples(self, images, files, breeds):
     from PIL import Image
+    from rnn_aux.data import images as images_lib
     size = int(self.builder_config.name[1:])
     index = {b: i for i, b in enumerate(breeds)}
     for n, rel in enumerate(files):
       with Image.open(os.path.join(images, rel)) as img:
-        pixels = np.asarray(img.convert("RGB").resize((size, size), Image.BILINEAR), np.uint8)
+        pixels = images_lib.resize(np.asarray(img.convert("RGB"), np.uint8), size)
       yield n, {"image": pixels, "label": index[rel.split("/")[0]]}
 
 

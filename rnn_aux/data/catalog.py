@@ -21,7 +21,7 @@ from typing import Optional
 
 import numpy as np
 
-from rnn_aux.data import tasks
+from rnn_aux.data import images, tasks
 
 OPTIONS = ("image", "label", "train", "test")
 
@@ -108,16 +108,6 @@ def catalog_task(name: str, data_dir: Optional[str] = None) -> tasks.Task:
                     splits=(options.get("train", "train"), options.get("test", "test")))
 
 
-def resize(image_HxWxC: np.ndarray, side: int) -> np.ndarray:
-  """Bilinear resize to ``side x side`` per channel (PIL), uint8 in and out."""
-  from PIL import Image
-  if image_HxWxC.shape[:2] == (side, side):
-    return image_HxWxC
-  return np.stack([np.asarray(Image.fromarray(image_HxWxC[..., c]).resize((side, side),
-                                                                          Image.BILINEAR))
-                   for c in range(image_HxWxC.shape[-1])], axis=-1)
-
-
 class ImageSource:
   """A TFDS data source's rows as ``{"image": SIDExSIDExC uint8, "label"}``: our image rows."""
 
@@ -140,7 +130,7 @@ class ImageSource:
       else:
         raise ValueError(f"{self.task.name}: an image has {image.shape[-1]} channels, the "
                          f"dataset's info says {c}")
-    return {"image": resize(image.astype(np.uint8, copy=False), self.task.image_size),
+    return {"image": images.resize(image.astype(np.uint8, copy=False), self.task.image_size),
             "label": np.int64(row[self.task.label_key])}
 
   def __getitem__(self, i):

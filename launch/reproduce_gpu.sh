@@ -5,8 +5,9 @@
 # i mod n): independent groups, no communication. GPUS="0,2" picks the GPUs; default: all that
 # nvidia-smi lists (none listed: the runs see whatever devices JAX finds).
 #   bash launch/reproduce_gpu.sh TASK SECONDS DATA_DIR OUT_DIR RUN [RUN ...]
-# RUN is a preset, optionally with config overrides joined by '+':
-#   rlstm_t300   or   rlstm_t300+optimizer=adam+model.recurrence=fused
+# RUN is a preset, optionally with config overrides joined by '+', and optionally another task
+# than TASK before a ':':
+#   rlstm_t300   or   rlstm_t300+optimizer=adam+model.recurrence=fused   or   mnist:lstm_t300
 # Overrides for every run of this call, not part of the run names (so a resume with the same names
 # finds its workdirs): OVERRIDES="optimizer=adam+validation_examples=5000" ('+'-joined, as in RUN),
 # or raw flags: EXTRA_FLAGS="--config.model.recurrence=fused".
@@ -61,9 +62,11 @@ IFS=',' read -ra GPU_LIST <<< "$GPUS"
 [ "${#GPU_LIST[@]}" -gt 0 ] && echo "GPUs: ${GPU_LIST[*]} (runs dealt out round-robin)"
 
 NAMES=(); PIDS=(); I=0
-for RUN in "$@"; do
+for SPEC in "$@"; do
+  RUN_TASK="$TASK"; RUN="$SPEC"
+  case "${SPEC%%+*}" in *:*) RUN_TASK="${SPEC%%:*}"; RUN="${SPEC#*:}" ;; esac
   PRESET="${RUN%%+*}"
-  NAME="${TASK}_$(echo "$RUN" | tr '+=' '__')"
+  NAME="${RUN_TASK}_$(echo "$RUN" | tr '+=' '__')"
   NAMES+=("$NAME")
   FLAGS=()
   IFS='+' read -ra KV <<< "${RUN#"$PRESET"}"
@@ -75,7 +78,7 @@ for RUN in "$@"; do
   I=$(( I + 1 ))
   # shellcheck disable=SC2086
   env "${ON_GPU[@]}" timeout -s TERM "$SECONDS_LIMIT" "$PY" experiments/train.py \
-    --config "experiments/configs/paper.py:${TASK},${PRESET}" --workdir "$OUT/$NAME" \
+    --config "experiments/configs/paper.py:${RUN_TASK},${PRESET}" --workdir "$OUT/$NAME" \
     --config.data_dir="$DATA_DIR" --config.progress_bar=False --config.keep_checkpoints=1 \
     "${COMMON[@]}" "${FLAGS[@]}" ${EXTRA_FLAGS:-} > "$OUT/$NAME.log" 2>&1 &
   PIDS+=("$!")

@@ -31,7 +31,8 @@ def _log(tmp_path, name):
 
 
 def test_runs_are_dealt_out_over_the_gpus_with_their_flags(tmp_path):
-  r = _launch(tmp_path, ["rlstm_t300", "lstm_t300+seed=1", "plstm_t300"], "0,1")
+  r = _launch(tmp_path, ["rlstm_t300", "lstm_t300+seed=1", "plstm_t300",
+                         "mnist:lstm_t300+model.aligned_truncation=True"], "0,1")
   assert r.returncode == 0, r.stdout + r.stderr
   assert _log(tmp_path, "pmnist_rlstm_t300").startswith("GPU=0 ")
   assert _log(tmp_path, "pmnist_lstm_t300_seed_1").startswith("GPU=1 ")
@@ -40,6 +41,10 @@ def test_runs_are_dealt_out_over_the_gpus_with_their_flags(tmp_path):
   assert "--config experiments/configs/paper.py:pmnist,lstm_t300" in log
   assert "--workdir " + str(tmp_path / "out" / "pmnist_lstm_t300_seed_1") in log
   assert "--config.optimizer=adam --config.seed=1" in log
+  # a run of another task than the call's
+  log = _log(tmp_path, "mnist_lstm_t300_model.aligned_truncation_True")
+  assert log.startswith("GPU=1 ") and "paper.py:mnist,lstm_t300 " in log
+  assert "--config.model.aligned_truncation=True" in log
   # no GPUs listed: the runs keep the environment's devices
   r = _launch(tmp_path, ["lstm_t300"], "")
   assert _log(tmp_path, "pmnist_lstm_t300").startswith("GPU=unset ")

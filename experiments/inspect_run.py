@@ -8,6 +8,12 @@ For a batch of training examples it prints (and writes ``inspect.json`` into the
 - the supervised loss and the norm of its gradient with respect to the LSTM's inputs, summed over
   eight equal bands of time steps (full BPTT, whatever horizon the run trained with).
 A head with no live unit passes no gradient back: every band reads 0 (docs/results.md).
+
+For an r-LSTM run also what the main state remembers: the decoder reconstructs the l inputs
+before an anchor at the last step from that example's state and, as a control, from another
+example's state (the same teacher-forced inputs); the difference in cross-entropy (nats a pixel),
+by bands of distance from the anchor, is what the state carries about the past at that distance
+(0: nothing beyond what the decoder guesses from the inputs it is fed).
 """
 import json
 import os
@@ -73,11 +79,50 @@ def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0) -> 
   for layer in params["head"][:-1]:
     a = feedforward.ACTIVATIONS[act](a @ layer["w"] + layer["b"])
     live.append([int(jnp.sum(jnp.any(a != 0, axis=0))), int(a.shape[1])])
-  return {"step": step, "examples": examples, "loss": float(loss),
+  memory = _reconstruction_memory(params, spec, tokens, valid) if spec.aux == "reconstruction" else {}
+  return {**memory, "step": step, "examples": examples, "loss": float(loss),
           "head_activation": act, "head_live_units": live,
           "final_h_mean_abs": float(jnp.mean(jnp.abs(h))),
           "final_h_std_across_examples": float(jnp.mean(jnp.std(h, axis=0))),
           "input_grad_norm_per_time_band": bands, "hidden_sizes": list(spec.hidden_sizes)}
+
+
+def _reconstruction_memory(params, spec, tokens, valid) -> dict:
+  """Reconstruction cross-entropy from each example's own anchor state and from another's, by
+  bands of distance from an anchor at the last step."""
+  import jax
+  import jax.numpy as jnp
+  import numpy as np
+
+  from rnn_aux import feedforward, reconstruction, recurrence, truncation
+
+  anchors = jnp.full((tokens.shape[0], 1), tokens.shape[1] - 1, jnp.int32)
+  carry = truncation.states_at(params["rnn"], tokens, anchors, horizon=None, rnn=spec.rnn,
+                               valid_BxT=valid, embed=feedforward.embed_tokens,
+                               embed_params=params["embed"], chunk=spec.chunk)
+  state = recurrence.flatten(jax.tree.map(lambda x: x[:, :, 0], carry))  # BxNxS
+
+  def nats(s):
+    logits, targets, mask = reconstruction.reconstruction_logits(
+        params[spec.aux], s, tokens, anchors, length=spec.aux_length,
+        teacher_forcing=spec.teacher_forcing, valid_BxT=valid, rnn=spec.decoder_rnn)
+    logp = jax.nn.log_softmax(logits, axis=-1)
+    picked = jnp.take_along_axis(logp, targets[..., None].astype(jnp.int32), axis=-1)[..., 0]
+    return np.asarray(-picked.sum(-1)[:, 0]), np.asarray(mask[:, 0])  # BxL each
+
+  own, mask = nats(state)
+  other, _ = nats(jnp.roll(state, 1, axis=0))
+  # target j lies spec.aux_length - j steps before the anchor: distance 1 is the last column
+  distance = spec.aux_length - np.arange(spec.aux_length)
+  bands = np.array_split(np.argsort(distance), BANDS)
+  out = []
+  for idx in bands:
+    m = mask[:, idx]
+    n = max(float(m.sum()), 1.0)
+    out.append({"distance": [int(distance[idx].min()), int(distance[idx].max())],
+                "own_state_nats": float((own[:, idx] * m).sum() / n),
+                "other_state_nats": float((other[:, idx] * m).sum() / n)})
+  return {"reconstruction_by_distance": out}
 
 
 def main(argv):
@@ -94,6 +139,10 @@ def main(argv):
         f"{out['final_h_std_across_examples']:.3g}")
   print(f"loss {out['loss']:.4f}; input-gradient norm per time band: "
         + " ".join(f"{b:.2g}" for b in out["input_grad_norm_per_time_band"]))
+  for band in out.get("reconstruction_by_distance", []):
+    lo, hi = band["distance"]
+    print(f"reconstruction {lo:3d}-{hi:3d} steps before the anchor: {band['own_state_nats']:.3f} "
+          f"nats/pixel from its own state, {band['other_state_nats']:.3f} from another's")
   with open(os.path.join(FLAGS.workdir, "inspect.json"), "w") as f:
     json.dump(out, f, indent=1)
 

@@ -347,6 +347,11 @@ def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):
   assert sum(out["input_grad_norm_per_time_band"]) > 0  # a live head passes gradient back
   assert out["head_live_units"] == [[16, 16]]  # GELU is nonzero almost everywhere
   assert "head layer 0: 16/16" in r.stdout
+  # the r-LSTM's memory: l=20 reconstructed steps in 8 bands of distance from the anchor
+  bands = out["reconstruction_by_distance"]
+  assert [b["distance"] for b in bands][0] == [1, 3] and bands[-1]["distance"] == [19, 20]
+  assert all(0 < b["own_state_nats"] < 20 and 0 < b["other_state_nats"] < 20 for b in bands)
+  assert "steps before the anchor" in r.stdout
   r = subprocess.run(tool + ["--workdir", str(tmp_path / "none")], env=_env(),
                      capture_output=True, text=True)
   assert r.returncode != 0 and "does not exist" in r.stderr.strip().splitlines()[-1]

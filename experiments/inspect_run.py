@@ -14,7 +14,13 @@ before an anchor at the last step from that example's state and, as a control, f
 example's state (the same teacher-forced inputs); the difference in cross-entropy (nats a pixel),
 by bands of distance from the anchor, is what the state carries about the past at that distance
 (0: nothing beyond what the decoder guesses from the inputs it is fed).
+
+With ``--probe_examples N`` (any LSTM run, with or without an auxiliary loss, so runs can be
+compared): a ridge-regression probe from the final state (every layer's h and c) to each input
+value, fit on N training examples and scored on N test examples; the R^2 by bands of distance
+from the end says how much of the input at that distance the state still holds, linearly.
 """
+import dataclasses
 import json
 import os
 
@@ -24,12 +30,15 @@ flags.DEFINE_string("workdir", None, "workdir of an LSTM run (holds config.json,
 flags.DEFINE_string("data_dir", None, "TFDS data dir (default: the run's config.data_dir)")
 flags.DEFINE_integer("examples", 64, "training examples to look at")
 flags.DEFINE_integer("run", 0, "which of a workdir's packed runs (0 .. R-1, in runs.seeds order)")
+flags.DEFINE_integer("probe_examples", 0, "examples to fit (and as many to score) the memory "
+                     "probe on; 0: no probe")
 FLAGS = flags.FLAGS
 
 BANDS = 8
 
 
-def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0) -> dict:
+def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0,
+            probe_examples: int = 0) -> dict:
   import jax
   import jax.numpy as jnp
   import ml_collections
@@ -47,6 +56,8 @@ def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0) -> 
     raise ValueError(f"inspect_run looks at LSTM runs; {workdir} is a {config.model.name} run")
   task = tasks.get_task(config.task, data_dir or config.data_dir or None)
   spec = models.spec_from_config(classifier.ModelSpec, config.model.to_dict(), task)
+  if jax.default_backend() != "gpu":  # the same function; the kernel's interpreter is slow
+    spec = dataclasses.replace(spec, recurrence="scan", decoder_recurrence=None)
   ckpt = checkpoint.Checkpointer(workdir, 1)
   if ckpt.latest_step() is None:
     raise FileNotFoundError(f"no checkpoint in {workdir}/checkpoints; train first")
@@ -80,6 +91,11 @@ def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0) -> 
     a = feedforward.ACTIVATIONS[act](a @ layer["w"] + layer["b"])
     live.append([int(jnp.sum(jnp.any(a != 0, axis=0))), int(a.shape[1])])
   memory = _reconstruction_memory(params, spec, tokens, valid) if spec.aux == "reconstruction" else {}
+  if probe_examples:
+    test_source = pipeline.load_source(task, "test", data_dir or config.data_dir,
+                                       config.data_source)
+    memory["probe_r2_by_distance"] = _memory_probe(
+        params, spec, task, [source, test_source], probe_examples)
   return {**memory, "step": step, "examples": examples, "loss": float(loss),
           "head_activation": act, "head_live_units": live,
           "final_h_mean_abs": float(jnp.mean(jnp.abs(h))),
@@ -125,12 +141,61 @@ def _reconstruction_memory(params, spec, tokens, valid) -> dict:
   return {"reconstruction_by_distance": out}
 
 
+def _memory_probe(params, spec, task, sources, n) -> list:
+  """Ridge probe final state -> every input value: R^2 on held-out examples by distance band,
+  beside the same probe from the label alone."""
+  import jax.numpy as jnp
+  import numpy as np
+
+  from rnn_aux import classifier, feedforward, recurrence, truncation
+  from rnn_aux.data import pipeline
+
+  def states_and_inputs(source):
+    loader = pipeline.SequenceLoader(task, source, global_batch_size=min(n, 250), seed=2)
+    xs, ys, labels = [], [], []
+    while sum(len(x) for x in xs) < n:
+      b = next(loader)
+      last = classifier.last_positions(jnp.asarray(b.tokens), jnp.asarray(b.valid))
+      carry = truncation.carries_before(params["rnn"], jnp.asarray(b.tokens), last + 1,
+                                        rnn=spec.rnn, valid_BxT=jnp.asarray(b.valid),
+                                        embed=feedforward.embed_tokens,
+                                        embed_params=params["embed"], chunk=spec.chunk)
+      xs.append(np.asarray(recurrence.flatten(carry)[:, 0], np.float64))
+      ys.append(np.asarray(b.tokens, np.float64).reshape(len(b.tokens), -1) / 255.0)
+      labels.append(np.asarray(b.labels))
+    return np.concatenate(xs)[:n], np.concatenate(ys)[:n], np.concatenate(labels)[:n]
+
+  (x_fit, y_fit, l_fit), (x_eval, y_eval, l_eval) = map(states_and_inputs, sources)
+  steps = task.seq_len
+  distance = steps - 1 - np.arange(y_eval.shape[1]) // task.channels  # 0: the last step
+  spread = ((y_eval - y_fit.mean(0)) ** 2).sum(0)
+
+  def ridge_errors(features_fit, features_eval):
+    add_bias = lambda x: np.concatenate([x, np.ones((len(x), 1))], 1)
+    a = add_bias(features_fit)
+    w = np.linalg.solve(a.T @ a + 1e-2 * np.eye(a.shape[1]), a.T @ y_fit)
+    return ((add_bias(features_eval) @ w - y_eval) ** 2).sum(0)
+
+  onehot = lambda labels: np.eye(task.num_classes)[labels]
+  errors = {"r2": ridge_errors(x_fit, x_eval),
+            # the class alone (its mean image): how much of an R^2 needs no memory of pixels
+            "r2_from_the_label": ridge_errors(onehot(l_fit), onehot(l_eval))}
+  out = []
+  for band in np.array_split(np.arange(steps), BANDS):
+    cols = np.isin(distance, band) & (spread > 1e-6)  # inputs that vary
+    entry = {"distance": [int(band.min()), int(band.max())]}
+    for name, err in errors.items():
+      entry[name] = float(1.0 - err[cols].sum() / spread[cols].sum()) if cols.any() else None
+    out.append(entry)
+  return out
+
+
 def main(argv):
   del argv
   if not FLAGS.workdir:
     raise SystemExit("error: --workdir is required (the workdir of an LSTM run)")
   try:
-    out = inspect(FLAGS.workdir, FLAGS.data_dir, FLAGS.examples, FLAGS.run)
+    out = inspect(FLAGS.workdir, FLAGS.data_dir, FLAGS.examples, FLAGS.run, FLAGS.probe_examples)
   except (FileNotFoundError, ValueError) as e:
     raise SystemExit(f"error: {e}")
   for i, (on, total) in enumerate(out["head_live_units"]):
@@ -143,6 +208,10 @@ def main(argv):
     lo, hi = band["distance"]
     print(f"reconstruction {lo:3d}-{hi:3d} steps before the anchor: {band['own_state_nats']:.3f} "
           f"nats/pixel from its own state, {band['other_state_nats']:.3f} from another's")
+  for band in out.get("probe_r2_by_distance", []):
+    lo, hi = band["distance"]
+    print(f"probe R^2 of the inputs {lo:3d}-{hi:3d} steps before the end: {band['r2']:.3f} "
+          f"(from the label alone {band['r2_from_the_label']:.3f})")
   with open(os.path.join(FLAGS.workdir, "inspect.json"), "w") as f:
     json.dump(out, f, indent=1)
 

@@ -338,7 +338,8 @@ def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):
                      capture_output=True, text=True, timeout=600)
   assert r.returncode == 0, r.stderr[-2000:]
   tool = [sys.executable, os.path.join(ROOT, "experiments", "inspect_run.py")]
-  r = subprocess.run(tool + ["--workdir", str(wd), "--examples", "8"], env=_env(),
+  r = subprocess.run(tool + ["--workdir", str(wd), "--examples", "8", "--probe_examples", "24"],
+                     env=_env(),
                      capture_output=True, text=True, timeout=600)
   assert r.returncode == 0, r.stderr[-2000:]
   out = json.loads((wd / "inspect.json").read_text())
@@ -352,6 +353,10 @@ def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):
   assert [b["distance"] for b in bands][0] == [1, 3] and bands[-1]["distance"] == [19, 20]
   assert all(0 < b["own_state_nats"] < 20 and 0 < b["other_state_nats"] < 20 for b in bands)
   assert "steps before the anchor" in r.stdout
+  # the memory probe: 8 bands over the 784 steps, the state's R^2 beside the label's
+  probe = out["probe_r2_by_distance"]
+  assert probe[0]["distance"] == [0, 97] and probe[-1]["distance"] == [686, 783]
+  assert all(np.isfinite(b["r2"]) and b["r2"] <= 1 and b["r2_from_the_label"] <= 1 for b in probe)
   r = subprocess.run(tool + ["--workdir", str(tmp_path / "none")], env=_env(),
                      capture_output=True, text=True)
   assert r.returncode != 0 and "does not exist" in r.stderr.strip().splitlines()[-1]

@@ -82,7 +82,7 @@ def inspect(workdir: str, data_dir: str | None, examples: int, run: int = 0,
     h = recurrence.top_hidden(states)[:, 0, 0]  # the final hidden state, BxH
     return losses.classification_loss(classifier.classify(params, h, act), labels)[0], h
 
-  x = feedforward.embed_tokens(params["embed"], tokens)
+  x = classifier.input_embedding(spec)(params["embed"], tokens)
   (loss, h), grad = jax.value_and_grad(loss_of_inputs, has_aux=True)(x)
   per_step = np.asarray(jnp.sqrt(jnp.sum(grad ** 2, axis=(0, 2))))
   bands = [float(b.sum()) for b in np.array_split(per_step, BANDS)]
@@ -110,11 +110,11 @@ def _reconstruction_memory(params, spec, tokens, valid) -> dict:
   import jax.numpy as jnp
   import numpy as np
 
-  from rnn_aux import feedforward, reconstruction, recurrence, truncation
+  from rnn_aux import classifier, reconstruction, recurrence, truncation
 
   anchors = jnp.full((tokens.shape[0], 1), tokens.shape[1] - 1, jnp.int32)
   carry = truncation.states_at(params["rnn"], tokens, anchors, horizon=None, rnn=spec.rnn,
-                               valid_BxT=valid, embed=feedforward.embed_tokens,
+                               valid_BxT=valid, embed=classifier.input_embedding(spec),
                                embed_params=params["embed"], chunk=spec.chunk)
   state = recurrence.flatten(jax.tree.map(lambda x: x[:, :, 0], carry))  # BxNxS
 
@@ -147,7 +147,7 @@ def _memory_probe(params, spec, task, sources, n) -> list:
   import jax.numpy as jnp
   import numpy as np
 
-  from rnn_aux import classifier, feedforward, recurrence, truncation
+  from rnn_aux import classifier, recurrence, truncation
   from rnn_aux.data import pipeline
 
   def states_and_inputs(source):
@@ -158,7 +158,7 @@ def _memory_probe(params, spec, task, sources, n) -> list:
       last = classifier.last_positions(jnp.asarray(b.tokens), jnp.asarray(b.valid))
       carry = truncation.carries_before(params["rnn"], jnp.asarray(b.tokens), last + 1,
                                         rnn=spec.rnn, valid_BxT=jnp.asarray(b.valid),
-                                        embed=feedforward.embed_tokens,
+                                        embed=classifier.input_embedding(spec),
                                         embed_params=params["embed"], chunk=spec.chunk)
       xs.append(np.asarray(recurrence.flatten(carry)[:, 0], np.float64))
       ys.append(np.asarray(b.tokens, np.float64).reshape(len(b.tokens), -1) / 255.0)

@@ -33,6 +33,9 @@ class ModelSpec:
   vocab_size: int = 256          # pixel values 0..255, or the character vocabulary
   channels: int = 1              # tokens per step (3 for RGB pixels)
   embed_dim: int = 128
+  # False: each channel's value / (vocab_size - 1) is the recurrent network's input (no learned
+  # embedding; ours, a lead for the paper's truncated-LSTM MNIST result, issue 13)
+  input_embedding: bool = True
   hidden_sizes: tuple = (128,)
   head_sizes: tuple = (256, 256)
   # Classifier head's hidden activation: gelu | relu | tanh. GELU: with ReLU, full-BPTT MNIST runs
@@ -115,8 +118,10 @@ class ModelSpec:
 def init(key: jax.Array, spec: ModelSpec) -> dict:
   ke, kl, kh, ka = jax.random.split(key, 4)
   params = {
-      "embed": feedforward.init_token_embedding(ke, spec.vocab_size, spec.channels, spec.embed_dim),
-      "rnn": spec.rnn.init(kl, spec.embed_dim, spec.hidden_sizes),
+      "embed": (feedforward.init_token_embedding(ke, spec.vocab_size, spec.channels, spec.embed_dim)
+                if spec.input_embedding else {}),
+      "rnn": spec.rnn.init(kl, spec.embed_dim if spec.input_embedding else spec.channels,
+                           spec.hidden_sizes),
       "head": feedforward.init_mlp(kh, spec.hidden_sizes[-1],
                                    tuple(spec.head_sizes) + (spec.num_classes,)),
   }
@@ -152,8 +157,20 @@ def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
   _check_tokens(spec, tokens_BxTxC)
   return truncation.states_at(
       params["rnn"], tokens_BxTxC, positions_BxN, horizon=horizon, rnn=spec.rnn, span=span,
-      valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
+      valid_BxT=valid_BxT, embed=input_embedding(spec), embed_params=params["embed"],
       chunk=spec.chunk, aligned=spec.aligned_truncation)
+
+
+def _scaled_values(scale: float, _, tokens_xC: jax.Array) -> jax.Array:
+  return tokens_xC.astype(jnp.float32) * scale
+
+
+def input_embedding(spec: ModelSpec):
+  """``embed(params["embed"], tokens_xC) -> inputs`` of the recurrent network: the learned
+  per-channel table, or the scaled raw values (``input_embedding=False``)."""
+  if spec.input_embedding:
+    return feedforward.embed_tokens
+  return functools.partial(_scaled_values, 1.0 / max(spec.vocab_size - 1, 1))
 
 
 def classify(params: dict, final_h_BxH: jax.Array, activation: str = "relu", *,
@@ -176,7 +193,7 @@ def logits(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
   _check_tokens(spec, tokens_BxTxC)
   carry = truncation.carries_before(
       params["rnn"], tokens_BxTxC, last_positions(tokens_BxTxC, valid_BxT) + 1, rnn=spec.rnn,
-      valid_BxT=valid_BxT, embed=feedforward.embed_tokens, embed_params=params["embed"],
+      valid_BxT=valid_BxT, embed=input_embedding(spec), embed_params=params["embed"],
       chunk=spec.chunk)
   return classify(params, recurrence_lib.top_hidden(carry)[:, 0], spec.head_activation)
 

@@ -272,3 +272,21 @@ def test_horizon_zero_trains_the_head_only_from_the_supervised_loss():
   assert any(np.any(np.asarray(g)) for g in jax.tree.leaves(sup["head"]))
   both = grads(1.0)  # the auxiliary loss alone trains the network
   assert any(np.any(np.asarray(g)) for g in jax.tree.leaves(both["rnn"]))
+
+
+def test_without_an_input_embedding_the_scaled_values_are_the_input():
+  from rnn_aux import lstm
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=256, channels=2, embed_dim=4,
+                              hidden_sizes=(5,), head_sizes=(), input_embedding=False, chunk=4,
+                              horizon=3, aux="reconstruction", aux_length=4, aux_horizon=3,
+                              decoder_sizes=(5,), decoder_head_sizes=())
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  assert params["embed"] == {} and params["rnn"][0]["w_x"].shape == (2, 20)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (3, 10, 2), 0, 256)
+  x = jnp.moveaxis(tokens.astype(jnp.float32) / 255.0, 1, 0)
+  _, hs = lstm.scan(params["rnn"], lstm.zero_carry(params["rnn"], 3), x)
+  np.testing.assert_allclose(classifier.logits(params, spec, tokens),
+                             classifier.classify(params, hs[-1], spec.head_activation), atol=1e-5)
+  grads = jax.grad(lambda p: classifier.objective(p, spec, tokens, jnp.array([0, 1, 2]),
+                                                  jax.random.PRNGKey(2))[0])(params)
+  assert all(np.isfinite(np.asarray(g)).all() for g in jax.tree.leaves(grads))

@@ -26,6 +26,7 @@ def lstm_model() -> ml_collections.ConfigDict:
   m.name = "lstm"
   m.cell = "lstm"              # recurrence of the main and auxiliary networks: lstm | gru
   m.embed_dim = 128
+  m.input_embedding = True     # False: scaled raw pixel values in (ours; an issue-13 lead)
   m.hidden_sizes = (128,)
   m.head_sizes = (256, 256)
   m.head_activation = "gelu"   # gelu | relu | tanh; with relu, full BPTT on MNIST collapsed

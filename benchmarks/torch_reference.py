@@ -23,7 +23,6 @@ parameter count; then the ratio. Needs a CUDA GPU and torch.
 import argparse
 import json
 import os
-import time
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # torch shares the GPU
 
@@ -31,18 +30,10 @@ import jax
 import numpy as np
 import optax
 
+from gpu_bench import _median_ms  # this folder: the scripts run as files
 from rnn_aux import classifier, feedforward
 
 VOCAB, EMBED, HIDDEN, HEAD, CLASSES, LENGTH, HORIZON = 256, 128, 128, (256, 256), 10, 600, 300
-
-
-def _median_ms(step, steps):
-  times = []
-  for _ in range(steps):
-    t0 = time.perf_counter()
-    step()
-    times.append(time.perf_counter() - t0)
-  return 1e3 * float(np.median(times))
 
 
 def ours(decoder, recurrence, t, batch, steps):

@@ -34,12 +34,9 @@ def _members(workdir: str, step: int | None) -> list[str]:
   out = []
   for root, dirs, files in os.walk(workdir):
     rel_root = os.path.relpath(root, workdir)
-    top = rel_root.split(os.sep)[0]
-    if top == "corrupt_checkpoints" or (top == "checkpoints" and rel_root != "checkpoints" and
-                                         rel_root.split(os.sep)[1] != str(step)):
-      dirs[:] = []
-      continue
-    if rel_root == "checkpoints":
+    if rel_root == ".":
+      dirs[:] = [d for d in dirs if d != "corrupt_checkpoints"]
+    elif rel_root == "checkpoints":
       dirs[:] = [d for d in dirs if d == str(step)]
     out += [os.path.normpath(os.path.join(rel_root, f)) for f in sorted(files)]
     dirs.sort()

@@ -100,3 +100,38 @@ def test_a_leftover_temporary_folder_does_not_break_retention(tmp_path):
   assert sorted(ckpt._mgr.all_steps()) == [3, 4]
   ckpt.close()
   assert sorted(os.listdir(tmp_path / "checkpoints")) == ["3", "4"]
+
+
+def test_a_damaged_file_is_caught_by_the_manifest_before_orbax_reads_it(saved, tmp_path, capfd):
+  src, files = saved
+  assert checkpoint.FILES_MANIFEST in files
+  arrays = [f for f in files if f.startswith("state" + os.sep) and "ocdbt" in f and "/d/" in f]
+  assert arrays, files
+  wd = tmp_path / "wd"
+  shutil.copytree(src, wd)
+  _damage(wd / "checkpoints" / "2" / arrays[0], "bit flip")
+  ckpt = checkpoint.Checkpointer(str(wd), keep=3)
+  opened = []
+  real_restore = ckpt._mgr.restore
+  ckpt._mgr.restore = lambda step, **kw: opened.append(step) or real_restore(step, **kw)
+  state, data = ckpt.restore(_state(0))
+  ckpt.close()
+  assert 2 not in opened and _equal(state, _state(1))
+  assert f"its file {arrays[0]} differs from the one saved" in capfd.readouterr().err
+
+
+def test_a_checkpoint_without_a_manifest_is_still_verified_by_its_state_digest(saved, tmp_path):
+  src, _ = saved
+  wd = tmp_path / "wd"
+  shutil.copytree(src, wd)
+  (wd / "checkpoints" / "2" / checkpoint.FILES_MANIFEST).unlink()  # e.g. saved by an older run
+  ckpt = checkpoint.Checkpointer(str(wd), keep=3)
+  state, _ = ckpt.restore(_state(0))
+  assert _equal(state, _state(2))
+  ckpt.save(3, _state(3), {})  # orbax still manages steps with the manifest beside its items
+  ckpt.close()
+  ckpt = checkpoint.Checkpointer(str(wd), keep=3)
+  assert sorted(ckpt._mgr.all_steps()) == [1, 2, 3]
+  state, _ = ckpt.restore(_state(0))
+  ckpt.close()
+  assert _equal(state, _state(3))

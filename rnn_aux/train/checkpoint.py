@@ -7,6 +7,7 @@ mid-save leaves the previous checkpoints intact. (The workdir's ``config.json`` 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import time
@@ -18,6 +19,10 @@ import orbax.checkpoint as ocp
 
 
 DIGEST_KEY = "state_sha256"
+# Written beside orbax's items once a save has finished: every file's SHA-256. Checked before
+# orbax opens anything, because orbax's reader, failing on a damaged chunk mid-read, leaves
+# callbacks that print tracebacks from its closed event loop at random later moments.
+FILES_MANIFEST = "files_sha256.json"
 
 
 def digest(tree: Any) -> str:
@@ -34,11 +39,32 @@ class CorruptCheckpointError(RuntimeError):
   pass
 
 
+def _sha256_file(path: str) -> str:
+  h = hashlib.sha256()
+  with open(path, "rb") as f:
+    for block in iter(lambda: f.read(1 << 20), b""):
+      h.update(block)
+  return h.hexdigest()
+
+
+def file_digests(step_dir: str) -> dict[str, str]:
+  """``{path relative to step_dir: SHA-256}`` of every file of one checkpoint but the manifest."""
+  out = {}
+  for root, dirs, files in os.walk(step_dir):
+    dirs.sort()
+    for name in sorted(files):
+      rel = os.path.relpath(os.path.join(root, name), step_dir)
+      if rel != FILES_MANIFEST:
+        out[rel] = _sha256_file(os.path.join(root, name))
+  return out
+
+
 class Checkpointer:
   """Keeps the last ``keep`` checkpoints under ``workdir/checkpoints``.
 
-  Each checkpoint stores a SHA-256 of its state; :meth:`restore` verifies it and, if the newest
-  checkpoint cannot be read or does not match, says so in one line, moves it to
+  Each checkpoint stores a SHA-256 of its state and, beside orbax's items, one of each of its
+  files; :meth:`restore` verifies both and, if the newest checkpoint cannot be read or does not
+  match, says so in one line, moves it to
   ``workdir/corrupt_checkpoints/`` (kept, never deleted) and falls back to the next newest.
   Temporary folders of interrupted saves are removed by orbax when the manager starts.
   """
@@ -62,8 +88,41 @@ class Checkpointer:
     self._mgr.save(step, args=ocp.args.Composite(state=ocp.args.StandardSave(state),
                                                  data=ocp.args.JsonSave(data)), force=True)
     self._mgr.wait_until_finished()
+    step_dir = self._step_dir(step)
+    digests = file_digests(step_dir)
+    tmp = os.path.join(step_dir, FILES_MANIFEST + ".tmp")
+    with open(tmp, "w") as f:
+      json.dump(digests, f, indent=0, sort_keys=True)
+      f.flush()
+      os.fsync(f.fileno())
+    os.replace(tmp, os.path.join(step_dir, FILES_MANIFEST))
+
+  def _step_dir(self, step: int) -> str:
+    return os.path.join(self._workdir, "checkpoints", str(step))
+
+  def _check_files(self, step: int) -> None:
+    """Compare the files with the manifest written after the save. A checkpoint without one (a
+    crash between the two, or an older run) is left to orbax and the state digest."""
+    step_dir = self._step_dir(step)
+    path = os.path.join(step_dir, FILES_MANIFEST)
+    if not os.path.exists(path):
+      return
+    try:
+      with open(path) as f:
+        expected = json.load(f)
+      if not isinstance(expected, dict):
+        raise ValueError("not a mapping")
+    except (ValueError, UnicodeDecodeError) as e:
+      raise CorruptCheckpointError(f"its file list cannot be read ({type(e).__name__})") from e
+    for rel, sha in sorted(expected.items()):
+      full = os.path.join(step_dir, rel)
+      if not os.path.isfile(full):
+        raise CorruptCheckpointError(f"its file {rel} is missing")
+      if _sha256_file(full) != sha:
+        raise CorruptCheckpointError(f"its file {rel} differs from the one saved")
 
   def _restore_step(self, step: int, abstract, check_data: Callable[[dict], None]):
+    self._check_files(step)
     try:
       data = dict(self._mgr.restore(step, args=ocp.args.Composite(
           data=ocp.args.JsonRestore()))["data"])
@@ -99,7 +158,7 @@ class Checkpointer:
 
   def _set_aside(self, step: int) -> str:
     """Move a damaged checkpoint out of the manager's sight, keeping its files."""
-    src = os.path.join(self._workdir, "checkpoints", str(step))
+    src = self._step_dir(step)
     dst_dir = os.path.join(self._workdir, "corrupt_checkpoints")
     os.makedirs(dst_dir, exist_ok=True)
     dst = os.path.join(dst_dir, f"{step}.{int(time.time())}")

@@ -1,6 +1,7 @@
 """Data-parallel throughput of the MNIST r-LSTM (truncated 300) train step on 1..N local devices.
 
-  python benchmarks/data_parallel.py [--per_device_batch 128] [--steps 30]
+  python benchmarks/data_parallel.py [--per_device_batch 128] [--steps 30] [--recurrence fused] \
+      [--counts 1,2,4,8]
 
 Uses the training loop's own pmap step (``rnn_aux.train.step.pmapped``) on random MNIST-shaped
 tokens; per-device batch fixed (weak scaling), so ideal throughput grows linearly with devices.
@@ -26,15 +27,22 @@ def main():
   ap.add_argument("--per_device_batch", type=int, default=128)
   ap.add_argument("--steps", type=int, default=30)
   ap.add_argument("--variant", default="rlstm_t300", choices=["rlstm_t300", "lstm_t300"])
+  ap.add_argument("--recurrence", default="scan", choices=["scan", "fused"])
+  ap.add_argument("--counts", default="", help="device counts to time (default 1..all)")
   a = ap.parse_args()
   spec = classifier.ModelSpec(num_classes=10, horizon=300, aux_horizon=300, aux_length=600,
-                          aux="reconstruction" if a.variant == "rlstm_t300" else None)
+                          aux="reconstruction" if a.variant == "rlstm_t300" else None,
+                          recurrence=a.recurrence)
   model = models.lstm_model(spec)
   opt = step_lib.make_optimizer("rmsprop", 1e-3, 1.0)
   state = step_lib.init_state(model, opt, 0)
   rng = np.random.default_rng(0)
   base = None
-  for n in range(1, jax.local_device_count() + 1):
+  counts = ([int(c) for c in a.counts.split(",")] if a.counts
+            else range(1, jax.local_device_count() + 1))
+  if any(not 1 <= n <= jax.local_device_count() for n in counts):
+    ap.error(f"--counts {a.counts} outside 1..{jax.local_device_count()} (the local devices)")
+  for n in counts:
     devices = jax.local_devices()[:n]
     p_train, _ = step_lib.pmapped(model, opt, devices=devices)
     rep = step_lib.place(step_lib.replicate(state, n), devices)
@@ -51,9 +59,9 @@ def main():
     jax.block_until_ready(m)
     dt = (time.perf_counter() - t0) / a.steps
     seq_s = n * b / dt
-    base = base or seq_s
-    print(json.dumps({"variant": a.variant, "devices": n, "device_kind": devices[0].device_kind,
-                      "global_batch": n * b, "ms_per_step": round(dt * 1e3, 2),
+    base = base or seq_s / n  # one device's, from the first count timed
+    print(json.dumps({"variant": a.variant, "recurrence": a.recurrence, "devices": n,
+                      "device_kind": devices[0].device_kind, "global_batch": n * b, "ms_per_step": round(dt * 1e3, 2),
                       "sequences_per_s": round(seq_s), "speedup_vs_1": round(seq_s / base, 3),
                       "jax": jax.__version__}), flush=True)
 

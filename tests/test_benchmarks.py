@@ -1,0 +1,44 @@
+"""The multi-GPU benchmarks' plumbing on CPU: processes aligned by the barrier, sums, bad flags."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(script, *args, env=None):
+  return subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", script), *args],
+                        env={**os.environ, "PYTHONPATH": ROOT, "JAX_PLATFORMS": "cpu",
+                             **(env or {})},
+                        capture_output=True, text=True, timeout=300)
+
+
+def test_gpu_groups_times_one_window_per_group_and_sums_the_processes():
+  r = _run("gpu_groups.py", "--gpus", "0,1", "--variant", "lstm_t300", "--recurrence", "scan",
+           "--batch", "2", "--length", "32", "--steps", "2")
+  assert r.returncode == 0, r.stderr[-2000:]
+  one, two = [json.loads(line) for line in r.stdout.strip().splitlines()]
+  assert (one["gpus"], two["gpus"]) == (1, 2)
+  assert two["sequences_per_s"] == sum(two["per_gpu_sequences_per_s"])
+  assert len(two["per_gpu_sequences_per_s"]) == 2 and one["vs_one_gpu"] == 1.0
+  assert two["vs_one_gpu"] == round(two["sequences_per_s"] / one["sequences_per_s"], 2)
+  assert 0.0 <= two["window_overlap"] <= 1.0
+
+
+def test_gpu_groups_refuses_more_processes_than_gpus_in_one_line():
+  r = _run("gpu_groups.py", "--gpus", "0,1", "--counts", "1,4")
+  assert r.returncode == 2 and "outside 1..2 (the number of --gpus)" in r.stderr.splitlines()[-1]
+
+
+def test_data_parallel_times_each_device_count_of_the_loop_step():
+  r = _run("data_parallel.py", "--per_device_batch", "2", "--steps", "1", "--variant",
+           "lstm_t300", "--counts", "1,2",
+           env={"XLA_FLAGS": "--xla_force_host_platform_device_count=2"})
+  assert r.returncode == 0, r.stderr[-2000:]
+  rows = [json.loads(line) for line in r.stdout.strip().splitlines()]
+  assert [x["devices"] for x in rows] == [1, 2] and [x["global_batch"] for x in rows] == [2, 4]
+  assert rows[0]["speedup_vs_1"] == 1.0
+  bad = _run("data_parallel.py", "--counts", "3",
+             env={"XLA_FLAGS": "--xla_force_host_platform_device_count=2"})
+  assert bad.returncode == 2 and "outside 1..2" in bad.stderr.splitlines()[-1]

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Session-5 driver on a machine of 4 GPUs (nvidia-h100-x4 / nvidia-h200-x4), run from the repo root
+# there. The CIFAR-10 files (170 MB) exceed one call's 64 MiB tree, so they come over several calls
+# into .carry/cifar (each call carrying the next few), and are checked against SOURCE.md's SHA-256.
+#   bash docs/results/session5_drive.sh setup   install .carry/wheels, snapshot the repo to /tmp,
+#                                               stage .carry/cifar, start the orchestrator detached
+#   bash docs/results/session5_drive.sh stage   stage .carry/cifar (prepares the data once complete)
+#   bash docs/results/session5_drive.sh poll SECS
+#   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
+#                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
+#   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
+# The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
+# GPU each, side by side; then, once the data is ready, one process per GPU at a time:
+#   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
+#   packed each), then p-LSTM t300 seed 1 | GPU3 p-LSTM t300 seed 0.
+# Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every run), SKIP_BENCH=1,
+# NO_INSTALL=1, DATA.
+set -uo pipefail
+HERE=/tmp/repo; WD=/tmp/wd; DATA="${DATA:-/tmp/data}"; RAW=/tmp/cifar_raw; BENCH=/tmp/bench
+PACK=/tmp/pack; SITE=/tmp/site; OUT="${OUT:-/tmp/out}"
+export PYTHONPATH="$SITE:$HERE" XLA_PYTHON_CLIENT_PREALLOCATE=false
+read -ra GPU <<< "${GPUS:-0 1 2 3}"
+COMMON=(--config.data_dir="$DATA" --config.progress_bar=False --config.keep_checkpoints=1
+        --config.validation_examples=5000 --config.train_eval_examples=5000
+        --config.model.recurrence=fused --config.optimizer=adam --config.lr_schedule=cosine
+        --config.train_epochs=40)
+AUX=(--config.pretrain_epochs=3 --config.train_epochs=30)  # the r-/p-LSTM rows: 3 + 30 epochs
+# shellcheck disable=SC2206
+EXTRA=(${RUN_FLAGS:-})
+# From ../shared/data/cifar10_jpeg/SOURCE.md
+SHA="108dc92e2e37e317b15c0c5a486fbddf2b4c542ecff229919bab58262470ffcf  train_00.npz
+aa212faeffa143d73c9407ee6e5855ce016852a2e3c528d3e9890e988911d1f0  train_01.npz
+42065e7eee5719a3133388aaaec7283d36318eb415116ee55b1d6506df0e5979  train_02.npz
+20dd132cb6481ce3a77e19e2b1b6cbc41e90c58f7b05a623f1c475ff6863ee59  train_03.npz
+9490c31f70edc41e1edb5e657574ba66a4088c4018de0b6a3c3b1869ef84bd4a  train_04.npz
+2357aca3e452108ff3c0e2164b8bc7653bc49e2c76ce2a342544887f165d0e2f  train_05.npz
+9d62c6b007ed669957c79e52bc2412c1840c70ba67352b6a9d7f4d151646ade6  train_06.npz
+3e0cb6aed3c33527958d4b57b334950e7a4dc3f00be36275914a5147698ca7eb  train_07.npz
+d099be8d2f78ae531f192b84d51663659ea7e1ae0f389e5e458c8392d36d5803  train_08.npz
+0b0d8369ff876f613b6bef6248b2715cc0af4f91c06c6217f54a12da74f25bb3  train_09.npz
+7005466999e3d2a07aa49211b17b0f1ba6fe778988f3d44fc9334f4663100734  test.npz"
+
+stage() {
+  mkdir -p "$RAW"
+  for f in .carry/cifar/*.npz; do
+    [ -e "$f" ] || continue
+    n=$(basename "$f")
+    if echo "$SHA" | grep "  $n\$" | (cd .carry/cifar && sha256sum -c --quiet -); then
+      cp "$f" "$RAW/$n" && echo "staged $n"
+    else
+      echo "ERROR: $n does not match SOURCE.md's SHA-256; not staged"
+    fi
+  done
+  echo "staged so far: $(ls "$RAW" | wc -l) of 11"
+  if [ "$(ls "$RAW" | wc -l)" = 11 ] && [ ! -e /tmp/prepare.pid ]; then
+    setsid nohup bash -c "cd $HERE && python3 -m rnn_aux.data.prepare --dataset cifar10_jpeg_lossy \
+      --manual_dir $RAW --data_dir $DATA > /tmp/prepare.log 2>&1 && touch /tmp/cifar_ready" \
+      > /dev/null 2>&1 < /dev/null &
+    echo $! > /tmp/prepare.pid
+    echo "preparing cifar10_jpeg_lossy into $DATA (log /tmp/prepare.log)"
+  fi
+}
+
+run() {  # GPU NAME ROW FLAGS...: one training run, in the foreground
+  local gpu="$1" name="$2" row="$3"; shift 3
+  CUDA_VISIBLE_DEVICES="$gpu" python3 experiments/train.py \
+    --config "experiments/configs/paper.py:cifar10_jpeg_lossy,$row" --workdir "$WD/$name" \
+    "${COMMON[@]}" "$@" "${EXTRA[@]}" > "$WD/$name.log" 2>&1
+  echo "$(date +%T) $name exited $?" >> "$WD/orchestrator.log"
+}
+
+bench() {  # NAME COMMAND...: a benchmark's JSON lines into $BENCH/NAME.jsonl, its stderr beside
+  local name="$1"; shift
+  echo "$(date +%T) bench $name: $*" >> "$WD/orchestrator.log"
+  "$@" >> "$BENCH/$name.jsonl" 2>> "$BENCH/$name.err"
+  echo "$(date +%T) bench $name exited $?" >> "$WD/orchestrator.log"
+}
+
+lstm_chain() {  # the plain LSTM rows (cheap: two seeds packed in one process), then a p-LSTM run
+  local g="$1"
+  run "$g" cifar_lstm_t300_seeds_0_1 lstm_t300 --config.runs.seeds="(0,1)"
+  run "$g" cifar_lstm_full_seeds_0_1 lstm_full --config.runs.seeds="(0,1)"
+  run "$g" cifar_plstm_t300_seed_1 plstm_t300 "${AUX[@]}" --config.seed=1
+}
+
+benchmarks() {
+  if [ "${SKIP_BENCH:-0}" = 1 ]; then return; fi
+  # Issue 14, every GPU idle: the pmap step on 1, 2, 4 GPUs; one process of packed runs per GPU.
+  bench data_parallel python3 benchmarks/data_parallel.py --recurrence fused --counts 1,2,4
+  bench gpu_groups python3 benchmarks/gpu_groups.py --gpus 0,1,2,3 --counts 1,4 \
+    --variant rlstm_t300 --runs 2
+  bench gpu_groups python3 benchmarks/gpu_groups.py --gpus 0,1,2,3 --counts 1,4 \
+    --variant lstm_t300 --runs 8
+  # Issues 11 and 13, one GPU each, side by side (each alone on its GPU)
+  CUDA_VISIBLE_DEVICES="${GPU[0]}" bench gpu_bench_steps python3 benchmarks/gpu_bench.py \
+    --part step --out "$BENCH/gpu_bench" \
+    --steps rlstm_t300:784:fused,rlstm_t300:784:fused/wavefront,rlstm_t300:784:fused/wavefront_bf16 &
+  (export CUDA_VISIBLE_DEVICES="${GPU[1]}"
+   bench torch_reference python3 benchmarks/torch_reference.py --decoder 256,256
+   bench torch_reference python3 benchmarks/torch_reference.py --decoder 128) &
+  CUDA_VISIBLE_DEVICES="${GPU[2]}" bench packed_runs python3 benchmarks/packed_runs.py \
+    --recurrence fused --steps 10 --variant rlstm_t300 --runs 1,2,4,8 &
+  CUDA_VISIBLE_DEVICES="${GPU[3]}" bench length_sweep python3 benchmarks/length_sweep.py \
+    --sides 32 --rows lstm_t300,lstm_full,rlstm_t300,plstm_t300 --steps 5 \
+    --set model.recurrence=fused &
+  wait
+}
+
+orchestrate() {
+  cd "$HERE" || exit 1
+  benchmarks
+  for _ in $(seq 900); do [ -e /tmp/cifar_ready ] && break; sleep 2; done
+  if [ ! -e /tmp/cifar_ready ]; then
+    echo "$(date +%T) ERROR: no prepared data after 30 min" >> "$WD/orchestrator.log"; exit 1
+  fi
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  run "${GPU[0]}" cifar_rlstm_t300_seed_0 rlstm_t300 "${AUX[@]}" --config.seed=0 &
+  run "${GPU[1]}" cifar_rlstm_t300_seed_1 rlstm_t300 "${AUX[@]}" --config.seed=1 &
+  lstm_chain "${GPU[2]}" &
+  run "${GPU[3]}" cifar_plstm_t300_seed_0 plstm_t300 "${AUX[@]}" --config.seed=0 &
+  wait
+  echo "$(date +%T) all done" >> "$WD/orchestrator.log"
+}
+
+progress() {
+  echo "== $(date +%T)"; cat "$WD/orchestrator.log" 2> /dev/null
+  [ -e /tmp/prepare.log ] && tail -1 /tmp/prepare.log
+  for f in "$WD"/*.log; do
+    [ -e "$f" ] && [ "$(basename "$f")" != orchestrator.log ] || continue
+    echo "-- $(basename "$f"): $(grep -c 'epoch' "$f") epoch lines"
+    grep -E "epoch|resum|Error|error|stopped|Traceback" "$f" | tail -2 | cut -c1-300
+  done
+  for f in "$BENCH"/*.jsonl; do [ -e "$f" ] && echo "-- $f" && cut -c1-400 "$f"; done
+  tail -n 2 "$BENCH"/*.err 2> /dev/null | cut -c1-300
+  nvidia-smi --query-gpu=index,utilization.gpu,memory.used --format=csv,noheader 2> /dev/null
+}
+
+CMD="${1:-}"; shift || true
+case "$CMD" in
+  setup)
+    if [ "${NO_INSTALL:-0}" != 1 ]; then
+      python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+        --target "$SITE" .carry/wheels/*.whl || exit 1
+    fi
+    nvidia-smi --query-gpu=index,name,driver_version --format=csv,noheader
+    python3 -c "import jax, flax, optax, torch; print('jax', jax.__version__, 'flax', flax.__version__, 'optax', optax.__version__, 'torch', torch.__version__, jax.devices())"
+    rm -rf "$HERE" /tmp/cifar_ready /tmp/prepare.pid && mkdir -p "$HERE" "$WD" "$BENCH"
+    tar --exclude=./.carry --exclude=./.git --exclude=./.venv -cf - . | tar -C "$HERE" -xf - || exit 1
+    echo "repo $(git rev-parse --short HEAD 2> /dev/null || echo '(no git)') snapshot in $HERE"
+    stage
+    setsid nohup bash "$HERE/docs/results/session5_drive.sh" orchestrate > "$WD/orchestrate.out" \
+      2>&1 < /dev/null &
+    echo $! > /tmp/orchestrate.pid
+    sleep 20; progress ;;
+  stage)
+    stage ;;
+  orchestrate)  # started by setup
+    orchestrate ;;
+  poll)
+    end=$(( $(date +%s) + ${1:-60} ))
+    while [ "$(date +%s)" -lt "$end" ] && kill -0 "$(cat /tmp/orchestrate.pid)" 2> /dev/null; do
+      sleep 10
+    done
+    progress ;;
+  stop)
+    kill -TERM -- -"$(cat /tmp/orchestrate.pid)" 2> /dev/null
+    pkill -TERM -f experiments/train.py
+    for _ in $(seq 150); do pgrep -f experiments/train.py > /dev/null || break; sleep 1; done
+    progress
+    mkdir -p "$OUT" "$PACK"
+    tar -C /tmp -czf "$OUT/bench.tgz" bench
+    cd "$WD" || exit 1
+    for n in */; do n=${n%/}; [ -f "$n.log" ] && cp "$n.log" "$n/train.log"; done
+    find . -path '*/checkpoints/*' -type f -print0 | xargs -0 sha256sum > checkpoints.sha256
+    tar -czf "$OUT/runs.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints -- */ \
+      orchestrator.log checkpoints.sha256
+    tar -czf - -- */checkpoints | split -b 15m -d - "$PACK/ckpt.tgz.part-"
+    ls -la "$PACK"
+    for p in 0 1 2; do [ -e "$PACK/ckpt.tgz.part-0$p" ] && cp "$PACK/ckpt.tgz.part-0$p" "$OUT/"; done
+    ls -la "$OUT" ;;
+  fetch)
+    mkdir -p "$OUT"
+    for p in "$@"; do cp "$PACK/ckpt.tgz.part-$(printf %02d "$p")" "$OUT/"; done
+    ls -la "$OUT" ;;
+  *)
+    echo "usage: $0 setup | stage | poll SECS | stop | fetch N..." >&2; exit 2 ;;
+esac

@@ -49,6 +49,10 @@ class ModelSpec:
   # Horizons counted from fixed boundaries k, 2k, ... of the sequence (classic chunked truncated
   # BPTT: a read-out gets 1..k steps of gradient) instead of the last k steps before each read-out.
   aligned_truncation: bool = False
+  # The state at the start of each truncation window is the initial one: the read-out sees only
+  # the window's inputs, in training and evaluation (truncated BPTT with each window a sequence of
+  # its own; ours, a lead for the paper's truncated-LSTM MNIST result, issue 13). Needs horizon.
+  reset_at_truncation: bool = False
   aux: Optional[str] = None      # None or a registered auxiliary loss
   aux_length: int = 600          # l: steps reconstructed or predicted per anchor
   aux_horizon: Optional[int] = 300  # steps of the main network that the auxiliary gradient reaches
@@ -73,6 +77,9 @@ class ModelSpec:
     if self.horizon is not None and not (validation.is_count(self.horizon) and self.horizon >= 0):
       raise ValueError(f"horizon must be an int >= 1 (steps), 0 (no supervised gradient into the "
                        f"network) or None (full BPTT), got {self.horizon!r}")
+    if self.reset_at_truncation and not self.horizon:
+      raise ValueError("reset_at_truncation needs a horizon >= 1 (the window that starts from "
+                       f"the initial state), got horizon={self.horizon!r}")
     for name in ("num_classes", "vocab_size", "channels", "embed_dim", "chunk", "unroll"):
       validation.positive_int(getattr(self, name), name)
     for name in ("hidden_sizes", "head_sizes", "decoder_sizes", "decoder_head_sizes"):
@@ -158,7 +165,7 @@ def encoder_states(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
   return truncation.states_at(
       params["rnn"], tokens_BxTxC, positions_BxN, horizon=horizon, rnn=spec.rnn, span=span,
       valid_BxT=valid_BxT, embed=input_embedding(spec), embed_params=params["embed"],
-      chunk=spec.chunk, aligned=spec.aligned_truncation)
+      chunk=spec.chunk, aligned=spec.aligned_truncation, reset=spec.reset_at_truncation)
 
 
 def _scaled_values(scale: float, _, tokens_xC: jax.Array) -> jax.Array:
@@ -191,6 +198,11 @@ def logits(params: dict, spec: ModelSpec, tokens_BxTxC: jax.Array,
            valid_BxT: Optional[jax.Array] = None) -> jax.Array:
   """Class logits ``BxK`` for evaluation, through the no-gradient pass (memory flat in T)."""
   _check_tokens(spec, tokens_BxTxC)
+  if spec.reset_at_truncation:  # the same window as in training, from the initial state
+    carry = jax.lax.stop_gradient(encoder_states(
+        params, spec, tokens_BxTxC, last_positions(tokens_BxTxC, valid_BxT),
+        horizon=spec.horizon, valid_BxT=valid_BxT))
+    return classify(params, recurrence_lib.top_hidden(carry)[:, 0, 0], spec.head_activation)
   carry = truncation.carries_before(
       params["rnn"], tokens_BxTxC, last_positions(tokens_BxTxC, valid_BxT) + 1, rnn=spec.rnn,
       valid_BxT=valid_BxT, embed=input_embedding(spec), embed_params=params["embed"],

@@ -122,7 +122,8 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
               horizon: int | None, rnn: recurrence_lib.Recurrence | None = None, span: int = 1,
               valid_BxT: jax.Array | None = None, carry0: recurrence_lib.Carry | None = None,
               embed: Embed | None = None, embed_params: Any = None,
-              chunk: int = 128, aligned: bool = False) -> recurrence_lib.Carry:
+              chunk: int = 128, aligned: bool = False,
+              reset: bool = False) -> recurrence_lib.Carry:
   """Carries of the stack at ``positions[b, n] + j`` for ``j < span``, truncated at ``horizon``.
 
   Args:
@@ -145,6 +146,9 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
     aligned: truncate at fixed boundaries counted from the sequence start instead (classic
       chunked truncated BPTT): the state at ``p`` gets gradient from the inputs at
       ``(p // k) * k .. p`` only, between 1 and ``k`` steps depending on where ``p`` falls.
+    reset: each window starts from ``carry0`` instead of the carry that the inputs before it lead
+      to, so the value at ``p``, not only its gradient, depends on the window's inputs alone
+      (truncation that treats each window as a sequence of its own). Needs a ``horizon``.
 
   Returns:
     A carry (one state per layer, e.g. :class:`rnn_aux.lstm.LSTMState`) with leaves ``BxNxSxH``.
@@ -162,6 +166,8 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
   if carry0 is None:
     carry0 = rnn.zero_carry(params, b)
 
+  if reset and horizon is None:
+    raise ValueError("reset=True needs a horizon: the window that starts from carry0")
   if horizon is None:  # full BPTT: one differentiated scan, then gather.
     x = embed(embed_params, inputs_BxT)
     # Steps no read-out depends on: padding, and those after the last position read.
@@ -180,9 +186,13 @@ def states_at(params: Any, inputs_BxT: jax.Array, positions_BxN: jax.Array, *,
     starts = jnp.maximum(positions_BxN, 0) // horizon * horizon
   else:
     starts = positions_BxN - horizon + 1
-  start_carry = carries_before(params, inputs_BxT, starts, rnn=rnn, valid_BxT=valid,
-                               carry0=carry0, embed=embed, embed_params=embed_params,
-                               chunk=chunk)  # leaves BxNxH
+  if reset:
+    start_carry = jax.tree.map(lambda c: jnp.broadcast_to(c[:, None], (b, n) + c.shape[1:]),
+                               tuple(carry0))
+  else:
+    start_carry = carries_before(params, inputs_BxT, starts, rnn=rnn, valid_BxT=valid,
+                                 carry0=carry0, embed=embed, embed_params=embed_params,
+                                 chunk=chunk)  # leaves BxNxH
   idx = starts[..., None] + jnp.arange(length)  # BxNxL
   in_seq = (idx >= 0) & (idx < t)
   idx = jnp.clip(idx, 0, t - 1)

@@ -290,3 +290,22 @@ def test_without_an_input_embedding_the_scaled_values_are_the_input():
   grads = jax.grad(lambda p: classifier.objective(p, spec, tokens, jnp.array([0, 1, 2]),
                                                   jax.random.PRNGKey(2))[0])(params)
   assert all(np.isfinite(np.asarray(g)).all() for g in jax.tree.leaves(grads))
+
+
+def test_reset_at_truncation_classifies_from_the_last_window_alone():
+  from rnn_aux import lstm
+  spec = classifier.ModelSpec(num_classes=3, vocab_size=16, embed_dim=4, hidden_sizes=(5,),
+                              head_sizes=(), horizon=4, reset_at_truncation=True, chunk=4)
+  params = classifier.init(jax.random.PRNGKey(0), spec)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (3, 10, 1), 0, 16)
+  x = jnp.moveaxis(classifier.input_embedding(spec)(params["embed"], tokens[:, -4:]), 1, 0)
+  _, hs = lstm.scan(params["rnn"], lstm.zero_carry(params["rnn"], 3), x)
+  want = classifier.classify(params, hs[-1], spec.head_activation)
+  np.testing.assert_allclose(classifier.logits(params, spec, tokens), want, atol=1e-5)
+  earlier = tokens.at[:, :6].set(7)  # the steps before the window matter to nothing
+  np.testing.assert_allclose(classifier.logits(params, spec, earlier), want, atol=1e-5)
+  labels = jnp.array([0, 1, 2])
+  loss = lambda t: classifier.objective(params, spec, t, labels, jax.random.PRNGKey(2))[0]
+  np.testing.assert_allclose(loss(tokens), loss(earlier), atol=1e-6)
+  with pytest.raises(ValueError, match="reset_at_truncation needs a horizon >= 1"):
+    classifier.ModelSpec(num_classes=3, reset_at_truncation=True)

@@ -321,7 +321,8 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
                   "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
                             "recurrence": "scan", "cell": "lstm", "aligned_truncation": False,
                             "aux_min_inside": None, "decoder_recurrence": None,
-                            "head_dropout": 0.0, "input_embedding": True}}
+                            "head_dropout": 0.0, "input_embedding": True,
+                            "reset_at_truncation": False}}
   config_guard.guard_config(str(tmp_path), same_as_then)  # resumes
   now = {**same_as_then, "model": {**same_as_then["model"], "head_activation": "gelu"}}
   with pytest.raises(config_guard.ConfigMismatchError,

@@ -253,3 +253,27 @@ def test_aligned_truncation_values_equal_full_bptt_for_spans_and_any_position():
     ours = truncation.states_at(params, x, pos, horizon=7, span=span, aligned=True, chunk=5)
     full = truncation.states_at(params, x, pos, horizon=None, span=span)
     jax.tree.map(lambda a, f: np.testing.assert_allclose(a, f, atol=1e-5), ours, full)
+
+
+@pytest.mark.parametrize("aligned", [False, True])
+def test_reset_windows_start_from_the_initial_state_and_see_only_their_inputs(aligned):
+  params, x = _setup()
+  k = 7
+  pos = jnp.array([[23, 3], [12, 0], [5, 17]])
+  got = truncation.states_at(params, x, pos, horizon=k, aligned=aligned, reset=True, chunk=5)
+  for b in range(B):
+    for n in range(pos.shape[1]):
+      p = int(pos[b, n])
+      start = max(p // k * k if aligned else p - k + 1, 0)
+      _, hs = lstm.scan(params, lstm.zero_carry(params, 1), jnp.swapaxes(x[b:b + 1, start:p + 1], 0, 1))
+      np.testing.assert_allclose(got[-1].h[b, n, 0], hs[-1, 0], atol=1e-5)
+  # the inputs before a window change nothing, value or gradient
+  last = jnp.full((B, 1), T - 1)
+  start = (T - 1) // k * k if aligned else T - k
+  f = lambda x: truncation.states_at(params, x, last, horizon=k, aligned=aligned, reset=True)[-1].h
+  changed = x.at[:, :start].set(5.0)
+  np.testing.assert_array_equal(f(x), f(changed))
+  support = _input_grad_support(lambda x: jnp.sum(f(x)), x)
+  assert not support[:, :start].any() and support[:, start:].all()
+  with pytest.raises(ValueError, match="reset=True needs a horizon"):
+    truncation.states_at(params, x, POS, horizon=None, reset=True)

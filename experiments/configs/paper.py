@@ -36,6 +36,9 @@ def lstm_model() -> ml_collections.ConfigDict:
   # True: horizons counted from fixed boundaries of the sequence (chunked truncated BPTT), not back
   # from each read-out; not the paper's stated method (a lead for its truncated-LSTM result).
   m.aligned_truncation = False
+  # True: each truncation window starts from the zero state (its read-out sees only the window's
+  # inputs, in training and evaluation); ours, another lead for the same result. Needs horizon.
+  m.reset_at_truncation = False
   m.aux_length = 600
   m.aux_horizon = ml_collections.FieldReference(300, field_type=int)
   # Anchors where at least this many of the aux_length steps lie inside the sequence (None: all;

@@ -12,7 +12,7 @@
 # The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
 # GPU each, side by side; then, once the data is ready, one process per GPU at a time:
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
-#   packed each), then p-LSTM t300 seed 1 | GPU3 p-LSTM t300 seed 0.
+#   packed each), then p-LSTM t300 seed 1 | GPU3 p-LSTM t300 seed 0, then the length sweep.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every run), SKIP_BENCH=1,
 # NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -117,7 +117,16 @@ orchestrate() {
   run "${GPU[0]}" cifar_rlstm_t300_seed_0 rlstm_t300 "${AUX[@]}" --config.seed=0 &
   run "${GPU[1]}" cifar_rlstm_t300_seed_1 rlstm_t300 "${AUX[@]}" --config.seed=1 &
   lstm_chain "${GPU[2]}" &
-  run "${GPU[3]}" cifar_plstm_t300_seed_0 plstm_t300 "${AUX[@]}" --config.seed=0 &
+  (run "${GPU[3]}" cifar_plstm_t300_seed_0 plstm_t300 "${AUX[@]}" --config.seed=0
+   if [ "${SKIP_BENCH:-0}" != 1 ]; then  # issue 13 items 3 and 5, as long as the machine lasts
+     export CUDA_VISIBLE_DEVICES="${GPU[3]}"
+     bench length_sweep python3 benchmarks/length_sweep.py --sides 40,56,72,96,128 --steps 3 \
+       --rows lstm_full,rlstm_t300,plstm_t300 --set model.recurrence=fused
+     bench length_sweep python3 benchmarks/length_sweep.py --sides 40,56,72,96,128 --steps 3 \
+       --rows transformer
+     bench length_sweep python3 benchmarks/length_sweep.py --sides 256 --rows rlstm_t300 \
+       --steps 3 --set model.recurrence=fused
+   fi) &
   wait
   echo "$(date +%T) all done" >> "$WD/orchestrator.log"
 }

@@ -17,24 +17,15 @@ import json
 import os
 import platform
 import subprocess
-import sys
 import time
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
-import numpy as np
+from timing import RESULT, child_result, median_ms  # this folder: the scripts run as files
 
 B, H = 128, 128
 TS = (784, 1024, 4096, 16384)
 VARIANTS = ("lstm_full", "lstm_t300", "rlstm_t300", "rlstm_full")
-
-
-def _median_ms(fn, n=20):
-  fn(); fn()
-  ts = []
-  for _ in range(n):
-    t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
-  return float(np.median(ts) * 1e3)
 
 
 def _lstm_loss(impl, h, unroll=16, **kernel):
@@ -83,7 +74,7 @@ def lstm_part(shapes):
         print(rows[-1], flush=True)
         continue
       row = {"impl": name, "H": h, "T": t,
-             "ms": _median_ms(lambda: jax.block_until_ready(f(params, w, x, y)))}
+             "ms": median_ms(lambda: jax.block_until_ready(f(params, w, x, y)))}
       if ref is None:
         ref = out
       else:  # agreement with the scan: largest gradient difference relative to its largest entry
@@ -101,7 +92,7 @@ def lstm_part(shapes):
       out, _ = net(xt)
       torch.nn.functional.cross_entropy(head(out[-1]), yt).backward()
       torch.cuda.synchronize()
-    rows.append({"impl": "torch nn.LSTM (cuDNN)", "H": h, "T": t, "ms": _median_ms(step)})
+    rows.append({"impl": "torch nn.LSTM (cuDNN)", "H": h, "T": t, "ms": median_ms(step)})
     print(rows[-1], flush=True)
   return rows
 
@@ -131,20 +122,10 @@ def step_part(variant, t, recurrence):
   compiled = f.lower(params, opt_state, tokens, labels, jax.random.PRNGKey(3)).compile()
   temp = compiled.memory_analysis().temp_size_in_bytes
   keys = iter(jax.random.split(jax.random.PRNGKey(4), 100))
-  ms = _median_ms(lambda: jax.block_until_ready(compiled(params, opt_state, tokens, labels, next(keys))))
+  ms = median_ms(lambda: jax.block_until_ready(compiled(params, opt_state, tokens, labels, next(keys))))
   peak = (jax.devices()[0].memory_stats() or {}).get("peak_bytes_in_use", -1)
   return {"variant": variant, "recurrence": recurrence, "T": t, "ms": ms, "sequences_per_s": B / ms * 1e3,
           "temp_MiB": temp / 2**20, "peak_MiB": peak / 2**20}
-
-
-def _subprocess_result(args):
-  """Run this script with ``args`` in a fresh process: its ``RESULT {json}`` dict, or
-  ``{"error": the exception's own line}``."""
-  r = subprocess.run([sys.executable, __file__] + args, capture_output=True, text=True)
-  line = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
-  if line:
-    return json.loads(line[0][7:])
-  return {"error": (r.stderr.strip().splitlines() or ["no output"])[-1][:300]}
 
 
 def environment():
@@ -177,27 +158,27 @@ def main():
                   help="HxT,HxT,... for the lstm part (default: H=128 at every T, H=256 at 784)")
   a = ap.parse_args()
   if a.part == "step" and a.variant:
-    print("RESULT " + json.dumps(step_part(a.variant, a.T, a.recurrence)), flush=True)
+    print(RESULT + json.dumps(step_part(a.variant, a.T, a.recurrence)), flush=True)
     return
   out = {"environment": environment()}
   print(out, flush=True)
   if a.part == "lstm_inner":  # the lstm part in its own process (see below)
     shapes = ([tuple(int(v) for v in s.split("x")) for s in a.lstm_shapes.split(",")]
               if a.lstm_shapes else [(H, t) for t in TS] + [(2 * H, TS[0])])
-    print("RESULT " + json.dumps({"rows": lstm_part(shapes)}), flush=True)
+    print(RESULT + json.dumps({"rows": lstm_part(shapes)}), flush=True)
     return
   if a.part in ("all", "lstm"):
     # Own process: torch's and JAX's allocators keep what the layer timings took, which would
     # otherwise crowd the train steps' memory and their peak counters.
-    result = _subprocess_result(["--part", "lstm_inner", "--lstm_shapes", a.lstm_shapes])
+    result = child_result(__file__, ["--part", "lstm_inner", "--lstm_shapes", a.lstm_shapes])
     out["lstm"] = result.get("rows", [result])
   if a.part in ("all", "step"):
     out["step"] = []
     todo = ([(v, int(t), r) for v, t, r in (x.split(":") for x in a.steps.split(","))] if a.steps
             else [(v, t, r) for v in VARIANTS for t in TS for r in ("scan", "fused")])
     for variant, t, recurrence in todo:  # scan/fused pairs adjacent: a cut-short run compares
-      row = {"variant": variant, "recurrence": recurrence, "T": t, **_subprocess_result(
-          ["--part", "step", "--variant", variant, "--T", str(t), "--recurrence", recurrence])}
+      row = {"variant": variant, "recurrence": recurrence, "T": t, **child_result(__file__, [
+          "--part", "step", "--variant", variant, "--T", str(t), "--recurrence", recurrence])}
       out["step"].append(row)
       print(row, flush=True)
   os.makedirs(a.out, exist_ok=True)

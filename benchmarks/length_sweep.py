@@ -14,11 +14,11 @@ point: median seconds per batch, sequences/s, peak MiB, first-call (compile) sec
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+
+from timing import RESULT, child_result  # this folder: the scripts run as files
 
 
 def point(row: str, side: int, batch: int, steps: int, overrides: list) -> dict:
@@ -79,20 +79,15 @@ def main():
   a = ap.parse_args()
   if a.point:
     row, side = a.point.split(":")
-    print("RESULT " + json.dumps(point(row, int(side), a.batch, a.steps, a.set)), flush=True)
+    print(RESULT + json.dumps(point(row, int(side), a.batch, a.steps, a.set)), flush=True)
     return
   for side in (int(s) for s in a.sides.split(",")):
     for row in a.rows.split(","):
-      cmd = [sys.executable, os.path.abspath(__file__), "--point", f"{row}:{side}",
-             "--batch", str(a.batch), "--steps", str(a.steps)] + [f"--set={s}" for s in a.set]
-      r = subprocess.run(cmd, capture_output=True, text=True)
-      lines = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
-      if lines:
-        result = json.loads(lines[-1][len("RESULT "):])
-      else:
-        err = (r.stderr.strip().splitlines() or ["no output"])[-1]
-        result = {"row": row, "side": side, "T": side * side, "batch": a.batch,
-                  "error": err[:300]}
+      result = child_result(os.path.abspath(__file__), [
+          "--point", f"{row}:{side}", "--batch", str(a.batch), "--steps", str(a.steps)]
+          + [f"--set={s}" for s in a.set])
+      if "error" in result:
+        result = {"row": row, "side": side, "T": side * side, "batch": a.batch, **result}
       line = json.dumps(result)
       print(line, flush=True)
       if a.out:

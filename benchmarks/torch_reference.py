@@ -30,7 +30,7 @@ import jax
 import numpy as np
 import optax
 
-from gpu_bench import _median_ms  # this folder: the scripts run as files
+from timing import median_ms  # this folder: the scripts run as files
 from rnn_aux import classifier, feedforward
 
 VOCAB, EMBED, HIDDEN, HEAD, CLASSES, LENGTH, HORIZON = 256, 128, 128, (256, 256), 10, 600, 300
@@ -63,7 +63,7 @@ def ours(decoder, recurrence, t, batch, steps):
     state[0], state[1], loss = step(state[0], state[1], next(keys))
     jax.block_until_ready(loss)
   run(); run()  # compile, warm up
-  ms = _median_ms(run, steps)
+  ms = median_ms(run, steps)
   return {"side": "jax (ours)", "recurrence": recurrence, "ms": round(ms, 2),
           "sequences_per_s": round(batch / ms * 1e3),
           "parameters": feedforward.count_params(params)}
@@ -144,7 +144,7 @@ def pytorch(decoder, t, batch, steps):
     torch.cuda.synchronize()
   for _ in range(3):
     run()
-  ms = _median_ms(run, steps)
+  ms = median_ms(run, steps)
   return {"side": "pytorch (cuDNN)", "torch": torch.__version__, "ms": round(ms, 2),
           "sequences_per_s": round(batch / ms * 1e3),
           "parameters": sum(p.numel() for p in model.parameters())}

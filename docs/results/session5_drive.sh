@@ -12,13 +12,14 @@
 # The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
 # GPU each, side by side; then, once the data is ready, one process per GPU at a time:
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
-#   packed each), then p-LSTM t300 seed 1 | GPU3 p-LSTM t300 seed 0, then the length sweep.
+#   packed each), then pMNIST r-LSTM at auxiliary weights 10 and 100 | GPU3 p-LSTM t300 seed 0,
+#   then the length sweep. MNIST for the pMNIST run: .carry/mnistshim, carried with any part.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every run), SKIP_BENCH=1,
 # NO_INSTALL=1, DATA.
 set -uo pipefail
 HERE=/tmp/repo; WD=/tmp/wd; DATA="${DATA:-/tmp/data}"; RAW=/tmp/cifar_raw; BENCH=/tmp/bench
 PACK=/tmp/pack; SITE=/tmp/site; OUT="${OUT:-/tmp/out}"
-export PYTHONPATH="$SITE:$HERE" XLA_PYTHON_CLIENT_PREALLOCATE=false
+export PYTHONPATH="$SITE:/tmp/mnistshim:$HERE" XLA_PYTHON_CLIENT_PREALLOCATE=false
 read -ra GPU <<< "${GPUS:-0 1 2 3}"
 COMMON=(--config.data_dir="$DATA" --config.progress_bar=False --config.keep_checkpoints=1
         --config.validation_examples=5000 --config.train_eval_examples=5000
@@ -52,6 +53,11 @@ stage() {
     fi
   done
   echo "staged so far: $(ls "$RAW" | wc -l) of 11"
+  if [ -d .carry/mnistshim ] && [ ! -e /tmp/mnist_ready ]; then  # the offline MNIST (pMNIST runs)
+    rm -rf /tmp/mnistshim && cp -r .carry/mnistshim /tmp/mnistshim
+    (cd "$HERE" && python3 -m rnn_aux.data.prepare --dataset mnist --data_dir "$DATA" 2>&1 \
+      | tail -1) && touch /tmp/mnist_ready
+  fi
   if [ "$(ls "$RAW" | wc -l)" = 11 ] && [ ! -e /tmp/prepare.pid ]; then
     setsid nohup bash -c "cd $HERE && python3 -m rnn_aux.data.prepare --dataset cifar10_jpeg_lossy \
       --manual_dir $RAW --data_dir $DATA > /tmp/prepare.log 2>&1 && touch /tmp/cifar_ready" \
@@ -64,7 +70,7 @@ stage() {
 run() {  # GPU NAME ROW FLAGS...: one training run, in the foreground
   local gpu="$1" name="$2" row="$3"; shift 3
   CUDA_VISIBLE_DEVICES="$gpu" python3 experiments/train.py \
-    --config "experiments/configs/paper.py:cifar10_jpeg_lossy,$row" --workdir "$WD/$name" \
+    --config "experiments/configs/paper.py:${TASK:-cifar10_jpeg_lossy},$row" --workdir "$WD/$name" \
     "${COMMON[@]}" "$@" "${EXTRA[@]}" > "$WD/$name.log" 2>&1
   echo "$(date +%T) $name exited $?" >> "$WD/orchestrator.log"
 }
@@ -76,11 +82,16 @@ bench() {  # NAME COMMAND...: a benchmark's JSON lines into $BENCH/NAME.jsonl, i
   echo "$(date +%T) bench $name exited $?" >> "$WD/orchestrator.log"
 }
 
-lstm_chain() {  # the plain LSTM rows (cheap: two seeds packed in one process), then a p-LSTM run
+lstm_chain() {  # the plain LSTM rows (cheap: two seeds packed in one process), then pMNIST
   local g="$1"
   run "$g" cifar_lstm_t300_seeds_0_1 lstm_t300 --config.runs.seeds="(0,1)"
   run "$g" cifar_lstm_full_seeds_0_1 lstm_full --config.runs.seeds="(0,1)"
-  run "$g" cifar_plstm_t300_seed_1 plstm_t300 "${AUX[@]}" --config.seed=1
+  # pMNIST r-LSTM t300, session 4's recipe with the auxiliary weight 10 and 100 (seed 0 both: the
+  # same start and data order as session 4's seed 0 at weight 1; chosen on validation)
+  for _ in $(seq 300); do [ -e /tmp/mnist_ready ] && break; sleep 2; done
+  TASK=pmnist run "$g" pmnist_rlstm_t300_aux_weight_10_100 rlstm_t300 --config.runs.seeds="(0,0)" \
+    --config.runs.aux_weight="(10,100)" --config.train_eval_examples=0 \
+    --config.pretrain_epochs=3 --config.train_epochs=26
 }
 
 benchmarks() {

@@ -78,13 +78,24 @@ def run_curves(results: dict) -> list:
           for i in range(n)]
 
 
-def run_accuracies(results: dict) -> list:
-  """Each run's final test accuracy: the packed runs of a workdir, or its one run."""
-  if results.get("runs"):
-    return [r["final_test_accuracy"] for r in results["runs"]
-            if r.get("final_test_accuracy") is not None]
-  acc = results.get("final_test_accuracy")
-  return [] if acc is None else [acc]
+def runs_of(config: dict, results: dict) -> list:
+  """Each run of a workdir as ``(its own config, final test accuracy or None, curve)``. Packed
+  runs given their own learning rate or auxiliary weight (``runs.learning_rate``,
+  ``runs.aux_weight``) are different settings, so each gets its own value in its config."""
+  curves = run_curves(results)
+  packed = results.get("runs") or []
+  out = []
+  for i, curve in enumerate(curves):
+    own = json.loads(json.dumps(config))
+    per_run = own.get("runs") or {}
+    for name in ("learning_rate", "aux_weight"):
+      if per_run.get(name):
+        own[name] = float(per_run[name][i])
+        per_run[name] = []
+    acc = (packed[i] if i < len(packed) else {}).get("final_test_accuracy") if packed else (
+        results.get("final_test_accuracy"))
+    out.append((own, acc, curve))
+  return out
 
 
 def chosen_on_validation(curve: list):
@@ -100,6 +111,13 @@ def _mean_std(values) -> str:
           f"{a.mean():.1f} ± {a.std(ddof=1):.1f}")
 
 
+def _add_workdir(cell: dict, results: dict) -> None:
+  cell["epochs"].append(results.get("epochs", 0.0))
+  cell["steps"].append(results.get("step", 0))
+  cell["minutes"].append(results.get("wall_time_s", 0.0) / 60)
+  cell["status"].append(results.get("status", "not run"))
+
+
 def main(workdirs):
   """One row per cell (row of Table 2, task, every setting but the seed): the mean ± std over its
   runs, from one or several workdirs (packed runs count one each)."""
@@ -109,15 +127,17 @@ def main(workdirs):
       config = config_guard.with_legacy_values(json.load(f))
     path = os.path.join(wd, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
-    key = (row_name(config), config["task"], setting_items(config))
-    cell = cells.setdefault(key, {"accs": [], "chosen": [], "epochs": [], "steps": [],
-                                  "minutes": [], "status": [], "setting": settings(config)})
-    cell["accs"] += run_accuracies(results)
-    cell["chosen"] += [c for c in map(chosen_on_validation, run_curves(results)) if c]
-    cell["epochs"].append(results.get("epochs", 0.0))
-    cell["steps"].append(results.get("step", 0))
-    cell["minutes"].append(results.get("wall_time_s", 0.0) / 60)
-    cell["status"].append(results.get("status", "not run"))
+    touched = {}
+    for own, acc, curve in runs_of(config, results):
+      key = (row_name(own), own["task"], setting_items(own))
+      cell = touched[key] = cells.setdefault(key, {
+          "accs": [], "chosen": [], "epochs": [], "steps": [], "minutes": [], "status": [],
+          "setting": settings(own)})
+      cell["accs"] += [] if acc is None else [acc]
+      chosen = chosen_on_validation(curve)
+      cell["chosen"] += [chosen] if chosen else []
+    for cell in touched.values():  # what the workdir ran, once per cell it holds runs of
+      _add_workdir(cell, results)
   # The settings column names what tells apart cells of one row and task.
   groups = {}
   for name, task, items in cells:

@@ -76,3 +76,15 @@ def test_report_chooses_on_validation_and_keeps_settings_apart(tmp_path, capsys)
   assert "rmsprop 0.001, gelu head, cosine schedule, scan, aux_weight=1.0 |" in out
   assert "| rlstm_t300 | pmnist | 70.0 | 60.0 | 90.0 | 1 |" in out
   assert "aux_weight=10.0 |" in out
+
+
+def test_packed_runs_with_their_own_weights_are_separate_cells(tmp_path, capsys):
+  runs = {"seeds": (0, 0), "learning_rate": (), "aux_weight": (10.0, 100.0)}
+  a = _workdir(tmp_path, "a", "pmnist", "rlstm_t300", 0.85, packed=(0.8, 0.9), runs=runs)
+  b = _workdir(tmp_path, "b", "pmnist", "rlstm_t300", 0.7, aux_weight=10.0, seed=1)
+  report.main([a, b])
+  out = capsys.readouterr().out
+  assert "| rlstm_t300 | pmnist | 75.0 ± 7.1 | - | - | 2 | 92.8 |" in out  # a's first run + b
+  assert "| rlstm_t300 | pmnist | 90.0 | - | - | 1 | 92.8 |" in out
+  assert "aux_weight=100.0 |" in out and "aux_weight=10.0 |" in out
+  assert len([line for line in out.splitlines() if line.startswith("| rlstm_t300")]) == 2

@@ -9,6 +9,9 @@
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
 #                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
+# Calls (carry, then command): [.carry/wheels, .carry/cifar = train_00-02] setup;
+#   [.carry/cifar = train_03-06] stage; [.carry/cifar = train_07-09] stage;
+#   [.carry/cifar = test, .carry/mnistshim] stage; then poll SECS ... stop, fetch 3 4 ...
 # The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
 # GPU each, side by side; then, once the data is ready, one process per GPU at a time:
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds

@@ -88,6 +88,8 @@ class Checkpointer:
     self._mgr.save(step, args=ocp.args.Composite(state=ocp.args.StandardSave(state),
                                                  data=ocp.args.JsonSave(data)), force=True)
     self._mgr.wait_until_finished()
+    if jax.process_index() != 0:  # one writer; hosts on their own disks fall back to the digest
+      return
     step_dir = self._step_dir(step)
     digests = file_digests(step_dir)
     tmp = os.path.join(step_dir, FILES_MANIFEST + ".tmp")

@@ -109,6 +109,7 @@ def _reconstruction_memory(params, spec, tokens, valid) -> dict:
   import jax
   import jax.numpy as jnp
   import numpy as np
+  import optax
 
   from rnn_aux import classifier, reconstruction, recurrence, truncation
 
@@ -122,9 +123,8 @@ def _reconstruction_memory(params, spec, tokens, valid) -> dict:
     logits, targets, mask = reconstruction.reconstruction_logits(
         params[spec.aux], s, tokens, anchors, length=spec.aux_length,
         teacher_forcing=spec.teacher_forcing, valid_BxT=valid, rnn=spec.decoder_rnn)
-    logp = jax.nn.log_softmax(logits, axis=-1)
-    picked = jnp.take_along_axis(logp, targets[..., None].astype(jnp.int32), axis=-1)[..., 0]
-    return np.asarray(-picked.sum(-1)[:, 0]), np.asarray(mask[:, 0])  # BxL each
+    nll = optax.softmax_cross_entropy_with_integer_labels(logits, targets.astype(jnp.int32))
+    return np.asarray(nll.sum(-1)[:, 0]), np.asarray(mask[:, 0])  # BxL each
 
   own, mask = nats(state)
   other, _ = nats(jnp.roll(state, 1, axis=0))

@@ -7,6 +7,7 @@ A workdir's cell comes from its config.json (task, model and every setting but t
 With a validation split, each run is also reported at its best validation evaluation (the test
 accuracy there: settings and epochs are chosen on validation, never on test).
 """
+import copy
 import json
 import os
 import sys
@@ -82,19 +83,16 @@ def runs_of(config: dict, results: dict) -> list:
   """Each run of a workdir as ``(its own config, final test accuracy or None, curve)``. Packed
   runs given their own learning rate or auxiliary weight (``runs.learning_rate``,
   ``runs.aux_weight``) are different settings, so each gets its own value in its config."""
-  curves = run_curves(results)
-  packed = results.get("runs") or []
+  finals = ([r.get("final_test_accuracy") for r in results.get("runs") or []]
+            or [results.get("final_test_accuracy")])
   out = []
-  for i, curve in enumerate(curves):
-    own = json.loads(json.dumps(config))
+  for i, curve in enumerate(run_curves(results)):
+    own = copy.deepcopy(config)
     per_run = own.get("runs") or {}
     for name in ("learning_rate", "aux_weight"):
       if per_run.get(name):
-        own[name] = float(per_run[name][i])
-        per_run[name] = []
-    acc = (packed[i] if i < len(packed) else {}).get("final_test_accuracy") if packed else (
-        results.get("final_test_accuracy"))
-    out.append((own, acc, curve))
+        own[name], per_run[name] = float(per_run[name][i]), []
+    out.append((own, finals[i] if i < len(finals) else None, curve))
   return out
 
 

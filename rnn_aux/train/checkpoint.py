@@ -17,6 +17,8 @@ import jax
 import numpy as np
 import orbax.checkpoint as ocp
 
+from rnn_aux.train import digests
+
 
 DIGEST_KEY = "state_sha256"
 # Written beside orbax's items once a save has finished: every file's SHA-256. Checked before
@@ -39,14 +41,6 @@ class CorruptCheckpointError(RuntimeError):
   pass
 
 
-def _sha256_file(path: str) -> str:
-  h = hashlib.sha256()
-  with open(path, "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""):
-      h.update(block)
-  return h.hexdigest()
-
-
 def file_digests(step_dir: str) -> dict[str, str]:
   """``{path relative to step_dir: SHA-256}`` of every file of one checkpoint but the manifest."""
   out = {}
@@ -55,7 +49,7 @@ def file_digests(step_dir: str) -> dict[str, str]:
     for name in sorted(files):
       rel = os.path.relpath(os.path.join(root, name), step_dir)
       if rel != FILES_MANIFEST:
-        out[rel] = _sha256_file(os.path.join(root, name))
+        out[rel] = digests.sha256_file(os.path.join(root, name))
   return out
 
 
@@ -91,10 +85,10 @@ class Checkpointer:
     if jax.process_index() != 0:  # one writer; hosts on their own disks fall back to the digest
       return
     step_dir = self._step_dir(step)
-    digests = file_digests(step_dir)
+    manifest = file_digests(step_dir)
     tmp = os.path.join(step_dir, FILES_MANIFEST + ".tmp")
     with open(tmp, "w") as f:
-      json.dump(digests, f, indent=0, sort_keys=True)
+      json.dump(manifest, f, indent=0, sort_keys=True)
       f.flush()
       os.fsync(f.fileno())
     os.replace(tmp, os.path.join(step_dir, FILES_MANIFEST))
@@ -120,7 +114,7 @@ class Checkpointer:
       full = os.path.join(step_dir, rel)
       if not os.path.isfile(full):
         raise CorruptCheckpointError(f"its file {rel} is missing")
-      if _sha256_file(full) != sha:
+      if digests.sha256_file(full) != sha:
         raise CorruptCheckpointError(f"its file {rel} differs from the one saved")
 
   def _restore_step(self, step: int, abstract, check_data: Callable[[dict], None]):

@@ -19,6 +19,8 @@ import shutil
 import tarfile
 import tempfile
 
+from rnn_aux.train import digests
+
 MANIFEST_SUFFIX = ".handover.json"
 FORMAT = 1
 
@@ -113,11 +115,7 @@ def _check_parts(manifest: dict, folder: str) -> None:
     if not os.path.isfile(path):
       raise ValueError(f"part {part['name']} is missing from {folder}; copy every part the "
                        "manifest lists")
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-      for block in iter(lambda: f.read(2**20), b""):
-        h.update(block)
-    if os.path.getsize(path) != part["bytes"] or h.hexdigest() != part["sha256"]:
+    if os.path.getsize(path) != part["bytes"] or digests.sha256_file(path) != part["sha256"]:
       raise ValueError(f"part {part['name']} in {folder} is damaged (size or SHA-256 differs "
                        "from the manifest); copy it again")
 

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Session-5 driver on a machine of 4 GPUs (nvidia-h100-x4 / nvidia-h200-x4), run from the repo root
 # there. The CIFAR-10 files (170 MB) exceed one call's 64 MiB tree, so they come over several calls
-# into .carry/cifar (each call carrying the next few), and are checked against SOURCE.md's SHA-256.
+# into .carry/cifar_N folders (each call carrying the next few), and are checked against SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup   install .carry/wheels, snapshot the repo to /tmp,
-#                                               stage .carry/cifar, start the orchestrator detached
-#   bash docs/results/session5_drive.sh stage   stage .carry/cifar (prepares the data once complete)
+#                                               stage .carry/cifar_*, start the orchestrator detached
+#   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
 #                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
-# Calls (carry, then command): [.carry/wheels, .carry/cifar = train_00-02] setup;
-#   [.carry/cifar = train_03-06] stage; [.carry/cifar = train_07-09] stage;
-#   [.carry/cifar = test, .carry/mnistshim] stage; then poll SECS ... stop, fetch 3 4 ...
+# Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
+#   [.carry/cifar_2 = train_03-06] stage; [.carry/cifar_3 = train_07-09, .carry/mnistshim] stage;
+#   [.carry/cifar_4 = test] stage; then poll SECS ... stop, fetch 3 4 ...
+# (one folder per call, all filled beforehand: the machine goes back after 30 s idle)
 # The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
 # GPU each, side by side; then, once the data is ready, one process per GPU at a time:
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
@@ -46,10 +47,10 @@ d099be8d2f78ae531f192b84d51663659ea7e1ae0f389e5e458c8392d36d5803  train_08.npz
 
 stage() {
   mkdir -p "$RAW"
-  for f in .carry/cifar/*.npz; do
+  for f in .carry/cifar*/*.npz; do
     [ -e "$f" ] || continue
     n=$(basename "$f")
-    if echo "$SHA" | grep "  $n\$" | (cd .carry/cifar && sha256sum -c --quiet -); then
+    if echo "$SHA" | grep "  $n\$" | (cd "$(dirname "$f")" && sha256sum -c --quiet -); then
       cp "$f" "$RAW/$n" && echo "staged $n"
     else
       echo "ERROR: $n does not match SOURCE.md's SHA-256; not staged"

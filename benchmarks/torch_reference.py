@@ -102,7 +102,7 @@ def torch_model(decoder):
       out, _ = self.lstm(self.embed(x[:, t - HORIZON:]), s_last)
       sup = nn.functional.cross_entropy(self.head(out[:, -1]), labels)
       bridged = self.bridge(torch.cat([h_a[0], c_a[0]], -1))
-      h0, c0 = bridged.chunk(2, -1)
+      h0, c0 = (s.contiguous() for s in bridged.chunk(2, -1))
       feed_idx = torch.arange(anchor - LENGTH - 1, anchor - 1, device=x.device)
       feed = self.dec_embed(x[:, feed_idx.clamp(min=0)]) * (feed_idx >= 0)[None, :, None]
       y, state = feed, (torch.tanh(h0)[None], c0[None])

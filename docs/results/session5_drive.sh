@@ -2,10 +2,10 @@
 # Session-5 driver on a machine of 4 GPUs (nvidia-h100-x4 / nvidia-h200-x4), run from the repo root
 # there. The CIFAR-10 files (170 MB) exceed one call's 64 MiB tree, so they come over several calls
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against SOURCE.md's SHA-256.
-#   bash docs/results/session5_drive.sh setup   install .carry/wheels, snapshot the repo to /tmp,
-#                                               stage .carry/cifar_*, start the orchestrator detached
+#   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5, session6) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
-#   bash docs/results/session5_drive.sh poll SECS
+#   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
 #                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
@@ -128,13 +128,21 @@ benchmarks() {
   wait
 }
 
-orchestrate() {
+orchestrate() {  # PLAN (default session5): which runs, chosen at setup
   cd "$HERE" || exit 1
+  "plan_${PLAN:-session5}"
+  wait
+  echo "$(date +%T) all done" >> "$WD/orchestrator.log"
+}
+
+wait_for() {  # FILE: the prepared data's marker, up to 30 minutes
+  for _ in $(seq 900); do [ -e "$1" ] && return 0; sleep 2; done
+  echo "$(date +%T) ERROR: no $1 after 30 min" >> "$WD/orchestrator.log"; return 1
+}
+
+plan_session5() {
   benchmarks
-  for _ in $(seq 900); do [ -e /tmp/cifar_ready ] && break; sleep 2; done
-  if [ ! -e /tmp/cifar_ready ]; then
-    echo "$(date +%T) ERROR: no prepared data after 30 min" >> "$WD/orchestrator.log"; exit 1
-  fi
+  wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   run "${GPU[0]}" cifar_rlstm_t300_seed_0 rlstm_t300 "${AUX[@]}" --config.seed=0 &
   run "${GPU[1]}" cifar_rlstm_t300_seed_1 rlstm_t300 "${AUX[@]}" --config.seed=1 &
@@ -149,8 +157,40 @@ orchestrate() {
      bench length_sweep python3 benchmarks/length_sweep.py --sides 256 --rows rlstm_t300 \
        --steps 3 --set model.recurrence=fused
    fi) &
-  wait
-  echo "$(date +%T) all done" >> "$WD/orchestrator.log"
+}
+
+plan_session6() {
+  # Session 5's CIFAR-10 LSTMs reached 100% on the training subset and ~20% on validation: the
+  # learned per-value input table lets them memorise. The same rows on the scaled raw values
+  # (input_embedding=False), chosen on validation; then issue 13's MNIST LSTM t300 mechanisms.
+  local raw=--config.model.input_embedding=False
+  (wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[3]}" pmnist_rlstm_t300_aux_weight_10_100 rlstm_t300 \
+     --config.runs.seeds="(0,0)" --config.runs.aux_weight="(10,100)" \
+     --config.train_eval_examples=0 --config.pretrain_epochs=3 --config.train_epochs=26
+   TASK=mnist run "${GPU[3]}" mnist_lstm_t300_no_embedding_seeds_0_3 lstm_t300 "$raw" \
+     --config.runs.seeds="(0,1,2,3)" --config.lr_schedule=constant --config.train_epochs=30) &
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  run "${GPU[0]}" cifar_rlstm_t300_raw_seed_0 rlstm_t300 "${AUX[@]}" "$raw" --config.seed=0 &
+  run "${GPU[1]}" cifar_plstm_t300_raw_seed_0 plstm_t300 "${AUX[@]}" "$raw" --config.seed=0 &
+  (run "${GPU[2]}" cifar_lstm_t300_raw_seeds_0_1 lstm_t300 "$raw" --config.runs.seeds="(0,1)"
+   run "${GPU[2]}" cifar_lstm_full_raw_seeds_0_1 lstm_full "$raw" --config.runs.seeds="(0,1)"
+   if [ "${SKIP_BENCH:-0}" != 1 ]; then
+     export CUDA_VISIBLE_DEVICES="${GPU[2]}"
+     bench torch_reference python3 benchmarks/torch_reference.py --decoder 256,256
+     bench torch_reference python3 benchmarks/torch_reference.py --decoder 128
+   fi
+   # issue 13 item 4: the ReLU head that died once under full BPTT, on truncation 300, 8 seeds
+   TASK=mnist run "${GPU[2]}" mnist_lstm_t300_relu_adam_seeds_0_7 lstm_t300 \
+     --config.model.head_activation=relu --config.runs.seeds="(0,1,2,3,4,5,6,7)" \
+     --config.lr_schedule=constant --config.train_epochs=30) &
+}
+
+snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll
+  [ -d "$OUT" ] || return 0
+  (cd "$WD" && tar -czf "$OUT/snapshot.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints \
+    -- *.log */ 2> /dev/null; tar -C /tmp -czf "$OUT/bench_snapshot.tgz" bench 2> /dev/null) || true
 }
 
 progress() {
@@ -179,7 +219,7 @@ case "$CMD" in
     tar --exclude=./.carry --exclude=./.git --exclude=./.venv -cf - . | tar -C "$HERE" -xf - || exit 1
     echo "repo $(git rev-parse --short HEAD 2> /dev/null || echo '(no git)') snapshot in $HERE"
     stage
-    setsid nohup bash "$HERE/docs/results/session5_drive.sh" orchestrate > "$WD/orchestrate.out" \
+    PLAN="${1:-session5}" setsid nohup bash "$HERE/docs/results/session5_drive.sh" orchestrate > "$WD/orchestrate.out" \
       2>&1 < /dev/null &
     echo $! > /tmp/orchestrate.pid
     sleep 20; progress ;;
@@ -192,7 +232,7 @@ case "$CMD" in
     while [ "$(date +%s)" -lt "$end" ] && kill -0 "$(cat /tmp/orchestrate.pid)" 2> /dev/null; do
       sleep 10
     done
-    progress ;;
+    progress; snapshot ;;
   stop)
     kill -TERM -- -"$(cat /tmp/orchestrate.pid)" 2> /dev/null
     pkill -TERM -f experiments/train.py

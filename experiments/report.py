@@ -57,6 +57,7 @@ def settings(config: dict) -> str:
     out += f", {config['pretrain_epochs']} aux-only epochs"
   if m["name"] != "lstm":
     return out
+  out += "" if m.get("input_embedding", True) else ", raw pixel inputs"
   return out + f", {m['recurrence']}" + ("" if m["cell"] == "lstm" else f", {m['cell']} cell")
 
 

@@ -88,3 +88,15 @@ def test_packed_runs_with_their_own_weights_are_separate_cells(tmp_path, capsys)
   assert "| rlstm_t300 | pmnist | 90.0 | - | - | 1 | 92.8 |" in out
   assert "aux_weight=100.0 |" in out and "aux_weight=10.0 |" in out
   assert len([line for line in out.splitlines() if line.startswith("| rlstm_t300")]) == 2
+
+
+def test_cifar_lstms_read_scaled_pixels_by_default_and_the_report_says_so():
+  for task in ("cifar10", "cifar10_jpeg_lossy", "cifar10_jpeg_lossy@64"):
+    config = paper.make(task, "rlstm_t300")
+    assert config.model.input_embedding is False, task
+    assert "raw pixel inputs" in report.settings(config.to_dict())
+  for task in ("mnist", "pmnist"):
+    config = paper.make(task, "lstm_t300")
+    assert config.model.input_embedding is True
+    assert "raw pixel inputs" not in report.settings(config.to_dict())
+  assert "input_embedding" not in paper.make("cifar10_jpeg_lossy", "transformer").model

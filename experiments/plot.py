@@ -1,5 +1,7 @@
-"""Train loss and accuracy curves of one or more workdirs to a PNG: test (solid), validation
-(dashed) and the fixed training subset (dotted, ``train_eval_examples``) where the run has them.
+"""Train loss and accuracy curves of one or more workdirs to a PNG. Loss: the supervised (solid) and
+auxiliary (dashed) parts apart where the run logged them, else the total. Accuracy: test (solid),
+validation (dashed) and the fixed training subset (dotted, ``train_eval_examples``) where the run
+has them.
 
   python experiments/plot.py --out curves.png workdirs/mnist_rlstm_t300 workdirs/mnist_lstm_t300
 """
@@ -26,7 +28,12 @@ def main():
     res = json.load(open(path))
     label = os.path.basename(os.path.normpath(wd))
     log = res.get("train_log", [])
-    ax_loss.plot([e["step"] for e in log], [e["loss"] for e in log], label=label)
+    steps = [e["step"] for e in log]
+    if log and "aux_loss" in log[0]:  # the two parts of the objective apart
+      part, = ax_loss.plot(steps, [e["supervised_loss"] for e in log], label=label)
+      ax_loss.plot(steps, [e["aux_loss"] for e in log], linestyle="--", color=part.get_color())
+    else:
+      ax_loss.plot(steps, [e["loss"] for e in log], label=label)
     hist = res.get("history", [])
     line, = ax_acc.plot([h["epoch"] for h in hist], [h["accuracy"] for h in hist], marker="o",
                         markersize=3, label=label)
@@ -34,7 +41,7 @@ def main():
       points = [(h["epoch"], h[name]["accuracy"]) for h in hist if h.get(name)]
       if points:
         ax_acc.plot(*zip(*points), linestyle=style, color=line.get_color())
-  ax_loss.set(xlabel="step", ylabel="train loss")
+  ax_loss.set(xlabel="step", ylabel="train loss: total, or supervised (solid) and auxiliary (dashed)")
   ax_acc.set(xlabel="epoch",
              ylabel="accuracy: test (solid), validation (dashed), training subset (dotted)")
   ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)

@@ -29,6 +29,10 @@ def _workdir(tmp_path, name, task, preset, accuracy, packed=(), **overrides):
 
 def test_report_and_plot(tmp_path, capsys):
   a = _workdir(tmp_path, "a", "mnist", "rlstm_t300", 0.9)
+  res_a = json.loads((tmp_path / "a" / "results.json").read_text())
+  for e in res_a["train_log"]:  # an auxiliary run logs its objective's two parts
+    e.update(supervised_loss=e["loss"] / 3, aux_loss=2 * e["loss"] / 3)
+  (tmp_path / "a" / "results.json").write_text(json.dumps(res_a))
   b = _workdir(tmp_path, "b", "pmnist", "lstm_full", 0.5)
   c = _workdir(tmp_path, "c", "cifar10_jpeg_lossy", "transformer", 0.3)
   # one cell from a packed workdir (2 runs) and a single-run workdir: 3 runs pooled

@@ -50,6 +50,8 @@ def test_smoke_trains_and_loss_falls(tmp_path, mnist_dir):
   assert res["status"] == "completed" and res["step"] == 60
   losses = [e["loss"] for e in res["train_log"]]
   assert np.mean(losses[-3:]) < np.mean(losses[:3]) - 0.3, losses
+  for e in res["train_log"]:  # the parts of the objective, logged apart (aux weight 1)
+    np.testing.assert_allclose(e["supervised_loss"] + e["aux_loss"], e["loss"], rtol=1e-5)
   assert os.listdir(wd / "tb")
   # the same workdir with another config is refused, and nothing is overwritten
   r = subprocess.run(_args(wd, mnist_dir, "--config.learning_rate=0.5"), env=_env(),

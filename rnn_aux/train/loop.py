@@ -292,6 +292,10 @@ class _Periodic:
     self.writer.scalars(step, values)
     entry = {"step": step, "loss": values["loss"], "accuracy": values.get("supervised/accuracy"),
              "learning_rate": values["learning_rate"]}
+    # the objective's parts, unweighted: loss = supervised_weight * supervised + aux_weight * aux
+    for name, key in [("supervised_loss", "supervised/loss")] + [
+        ("aux_loss", k) for k in per_run if k.endswith("/loss") and k != "supervised/loss"]:
+      entry[name] = values[key]
     if plan.size > 1:
       entry["loss_per_run"] = [float(x) for x in per_run["loss"]]
       entry["learning_rate_per_run"] = [float(x) for x in per_run["learning_rate"]]

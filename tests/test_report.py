@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from experiments import report
 from experiments.configs import paper
 
@@ -104,3 +106,45 @@ def test_cifar_lstms_read_scaled_pixels_by_default_and_the_report_says_so():
     assert config.model.input_embedding is True
     assert "raw pixel inputs" not in report.settings(config.to_dict())
   assert "input_embedding" not in paper.make("cifar10_jpeg_lossy", "transformer").model
+
+
+def test_figures_bptt_length_and_length(tmp_path, capsys):
+  from experiments import figures
+  wds = []
+  for name, row, horizon, val_test in (("r300a", "rlstm_t300", 300, (0.6, 0.5)),
+                                       ("r300b", "rlstm_t300", 300, (0.7, 0.6)),
+                                       ("p0", "plstm_t300", 0, (0.4, 0.3)),
+                                       ("full", "lstm_full", None, (0.6, 0.55))):
+    wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", row, val_test[1] + 0.05)
+    config = json.loads((tmp_path / name / "config.json").read_text())
+    config["model"]["horizon"] = horizon
+    (tmp_path / name / "config.json").write_text(json.dumps(config))
+    res = json.loads((tmp_path / name / "results.json").read_text())
+    # validation peaks at the first evaluation: the run counts with the test accuracy there
+    res["history"] = [{"epoch": 1.0, "accuracy": val_test[1], "validation": {"accuracy": val_test[0]}},
+                      {"epoch": 2.0, "accuracy": val_test[1] + 0.05,
+                       "validation": {"accuracy": val_test[0] - 0.1}}]
+    (tmp_path / name / "results.json").write_text(json.dumps(res))
+    wds.append(wd)
+  png = tmp_path / "bptt.png"
+  figures.main(["bptt_length", "--out", str(png)] + wds)
+  out = capsys.readouterr().out
+  assert "| 300 | 55.0 ± 7.1 (2) | 66.0 | - | 64.5 |" in out
+  assert "| none | - | 37.5 | 30.0 (1) | 35.0 |" in out
+  assert "LSTM full BPTT: ours 55.0 (1), paper 58.8" in out
+  assert png.stat().st_size > 1000
+
+  sweep = tmp_path / "sweep.jsonl"
+  lines = [{"row": "lstm_full", "side": 40, "T": 1600, "s_per_batch": 0.5, "peak_MiB": 900.0},
+           {"row": "lstm_full", "side": 128, "T": 16384, "batch": 128,
+            "error": "RESOURCE_EXHAUSTED: Out of memory"},
+           {"row": "rlstm_t300", "side": 40, "T": 1600, "s_per_batch": 0.2, "peak_MiB": 3000.0}]
+  sweep.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+  resized = _workdir(tmp_path, "resized", "cifar10_jpeg_lossy@40", "rlstm_t300", 0.25)
+  figures.main(["length", "--out", str(png), str(sweep), "--workdirs", resized])
+  out = capsys.readouterr().out
+  assert "| lstm_full | 0.5 s, 900 MiB | error: RESOURCE_EXHAUSTED: Out of memory |" in out
+  assert "| rlstm_t300 | 0.2 s, 3000 MiB | - |" in out
+  assert "| rlstm_t300 | 1600 | 25.0 (1) | 6.8 |" in out
+  with pytest.raises(SystemExit, match="length_sweep"):
+    figures.main(["length", "--out", str(png), str(tmp_path / "missing.jsonl")])

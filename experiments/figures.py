@@ -1,0 +1,200 @@
+"""The paper's analyses (issue 13) from our runs: a markdown table on stdout and a PNG each.
+
+  python experiments/figures.py bptt_length --out docs/results/bptt_length.png WORKDIR ...
+  python experiments/figures.py length --out docs/results/length.png SWEEP.jsonl ... \
+      [--workdirs WORKDIR ...]
+
+``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
+(``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
+digitised points; LSTM full-BPTT runs among the workdirs give the reference line. Each run counts
+with its test accuracy at its best validation evaluation (its last one without a validation split).
+
+``length`` (Figure 3 in kind): ``benchmarks/length_sweep.py``'s JSON lines, seconds per batch and
+peak memory against sequence length per row (points that failed, e.g. out of memory, are listed);
+with ``--workdirs``, the test accuracy of runs on ``TASK@SIDE`` tasks against their length. The
+paper's Figure 3 is on Stanford Dogs, which we cannot get: its numbers are shown for the shape of
+the curves, not as the same experiment.
+"""
+import argparse
+import json
+import os
+import sys
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+if __package__:
+  from experiments import report  # noqa: E402
+else:  # run as a file (python experiments/figures.py): this folder is on sys.path
+  import report  # noqa: E402
+from rnn_aux.train import config_guard  # noqa: E402
+
+# Figure 4, CIFAR-10 test accuracy % against the supervised BPTT length (PAPER.md, +-0.5)
+PAPER_BPTT = {"rlstm": {300: 66.0, 200: 63.0, 100: 60.5, 50: 58.0, 1: 46.0, 0: 37.5},
+              "plstm": {300: 64.5, 200: 62.0, 100: 60.5, 50: 59.0, 1: 48.0, 0: 35.0}}
+PAPER_LSTM_FULL_CIFAR = 58.8
+# Figure 3, Stanford Dogs test accuracy % against length (LSTM, r-LSTM, p-LSTM, Transformer)
+PAPER_DOGS = {1600: (3.8, 6.8, 6.5, 11.8), 2304: (2.9, 6.2, 6.8, 10.3), 3136: (2.1, 5.8, 5.8, 6.8),
+              5184: (1.4, 4.9, 6.5, 4.4), 6400: (1.9, 4.9, 4.2, 2.9), 9216: (1.1, 4.0, 4.6, 1.9),
+              12544: (1.0, 3.4, 3.0, None), 16384: (None, 3.7, 2.1, None)}
+PAPER_DOGS_ROWS = ("lstm_full", "rlstm_t300", "plstm_t300", "transformer")
+
+
+def run_accuracies(workdirs):
+  """``[(config of the run, test accuracy), ...]`` over every run of the workdirs: at the best
+  validation evaluation, else the final one; runs with neither are left out."""
+  out = []
+  for wd in workdirs:
+    path = os.path.join(wd, "config.json")
+    if not os.path.exists(path):
+      raise SystemExit(f"error: {path} does not exist; pass workdirs of experiments/train.py")
+    config = config_guard.with_legacy_values(json.load(open(path)))
+    res_path = os.path.join(wd, "results.json")
+    results = json.load(open(res_path)) if os.path.exists(res_path) else {}
+    for own, final, curve in report.runs_of(config, results):
+      chosen = report.chosen_on_validation(curve)
+      acc = chosen[1] if chosen else final
+      if acc is not None:
+        out.append((own, acc))
+  return out
+
+
+def _stat(values) -> tuple:
+  a = 100 * np.asarray(values, np.float64)
+  return a.mean(), (a.std(ddof=1) if a.size > 1 else 0.0), a.size
+
+
+def _cell(values) -> str:
+  if not values:
+    return "-"
+  mean, std, n = _stat(values)
+  return f"{mean:.1f}" + (f" ± {std:.1f}" if n > 1 else "") + f" ({n})"
+
+
+def bptt_length(workdirs, out: str) -> None:
+  groups = {}  # (label, horizon) -> accuracies
+  for config, acc in run_accuracies(workdirs):
+    m = config["model"]
+    if m["name"] != "lstm":
+      continue
+    label = "lstm" if m["aux"] is None else report.aux_label(m["aux"])
+    groups.setdefault((label, m["horizon"]), []).append(acc)
+  horizons = sorted({h for (label, h) in groups if label != "lstm" and h is not None}
+                    | set(PAPER_BPTT["rlstm"]), reverse=True)
+  name = lambda h: "none" if h == 0 else str(h)
+  print("| supervised BPTT length | r-LSTM ours (runs) | r-LSTM paper | p-LSTM ours (runs) | "
+        "p-LSTM paper |")
+  print("|---|---|---|---|---|")
+  for h in horizons:
+    print(f"| {name(h)} | {_cell(groups.get(('rlstm', h), []))} | "
+          f"{PAPER_BPTT['rlstm'].get(h, '-')} | {_cell(groups.get(('plstm', h), []))} | "
+          f"{PAPER_BPTT['plstm'].get(h, '-')} |")
+  full = groups.get(("lstm", None), [])
+  print(f"\nLSTM full BPTT: ours {_cell(full)}, paper {PAPER_LSTM_FULL_CIFAR}. Test % at best "
+        "validation, mean ± std (runs).")
+  fig, ax = plt.subplots(figsize=(6, 4))
+  xs = np.arange(len(horizons))
+  for label, color in (("rlstm", "C3"), ("plstm", "C2")):
+    ax.plot(xs, [PAPER_BPTT[label].get(h, np.nan) for h in horizons], "--", color=color,
+            label=f"{label} paper")
+    points = [(i, *_stat(groups[(label, h)])[:2]) for i, h in enumerate(horizons)
+              if (label, h) in groups]
+    if points:
+      i, mean, std = zip(*points)
+      ax.errorbar(i, mean, yerr=std, marker="o", color=color, capsize=3, label=f"{label} ours")
+  ax.axhline(PAPER_LSTM_FULL_CIFAR, color="C0", linestyle=":", label="LSTM full BPTT paper")
+  if full:
+    ax.axhline(_stat(full)[0], color="C0", label="LSTM full BPTT ours")
+  ax.set(xticks=xs, xticklabels=[name(h) for h in horizons], xlabel="supervised BPTT length",
+         ylabel="test accuracy %")
+  ax.legend(fontsize=7); fig.tight_layout(); fig.savefig(out, dpi=100)
+  print(f"\nwrote {out}")
+
+
+def _sweep_points(paths):
+  points = []
+  for path in paths:
+    if not os.path.exists(path):
+      raise SystemExit(f"error: {path} does not exist; run benchmarks/length_sweep.py --out it")
+    for line in open(path):
+      line = line.strip()
+      if line.startswith("{"):
+        p = json.loads(line)
+        if "row" in p and "T" in p:
+          points.append(p)
+  if not points:
+    raise SystemExit(f"error: no length_sweep points in {', '.join(paths)}")
+  return points
+
+
+def length(sweeps, workdirs, out: str) -> None:
+  points = _sweep_points(sweeps)
+  rows = sorted({p["row"] for p in points})
+  lengths = sorted({p["T"] for p in points})
+  at = {(p["row"], p["T"]): p for p in points}  # the last line of a point wins
+  print("Seconds per batch, peak MiB (" + ", ".join(sorted({p.get("device", "?")
+                                                            for p in points})) + ")\n")
+  print("| row | " + " | ".join(f"T={t}" for t in lengths) + " |")
+  print("|---|" + "---|" * len(lengths))
+  for row in rows:
+    cells = []
+    for t in lengths:
+      p = at.get((row, t))
+      cells.append("-" if p is None else f"error: {p['error'][:40]}" if "error" in p
+                   else f"{p['s_per_batch']:.3g} s, {p['peak_MiB']:.0f} MiB")
+    print(f"| {row} | " + " | ".join(cells) + " |")
+  accs = {}
+  for config, acc in run_accuracies(workdirs or []):
+    task = config["task"]
+    if "@" in task:
+      side = int(task.split("@")[1])
+      accs.setdefault((report.row_name(config), side * side), []).append(acc)
+  panels = 3 if accs else 2
+  fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4))
+  for i, row in enumerate(rows):
+    ok = [at[(row, t)] for t in lengths if (row, t) in at and "error" not in at[(row, t)]]
+    axes[0].plot([p["T"] for p in ok], [p["s_per_batch"] for p in ok], "o-", color=f"C{i}",
+                 label=row)
+    axes[1].plot([p["T"] for p in ok], [p["peak_MiB"] for p in ok], "o-", color=f"C{i}",
+                 label=row)
+  axes[0].set(xlabel="sequence length", ylabel="seconds per batch", xscale="log", yscale="log")
+  axes[1].set(xlabel="sequence length", ylabel="peak MiB", xscale="log", yscale="log")
+  if accs:
+    print("\n| row | length | test % ours (runs) | paper, Stanford Dogs |")
+    print("|---|---|---|---|")
+    for (row, t), values in sorted(accs.items()):
+      k = PAPER_DOGS_ROWS.index(row) if row in PAPER_DOGS_ROWS else None
+      paper = PAPER_DOGS.get(t, (None,) * 4)[k] if k is not None else None
+      print(f"| {row} | {t} | {_cell(values)} | {'-' if paper is None else paper} |")
+    for i, row in enumerate(sorted({r for r, _ in accs})):
+      ts = sorted(t for r, t in accs if r == row)
+      axes[2].plot(ts, [_stat(accs[(row, t)])[0] for t in ts], "o-", color=f"C{i}", label=row)
+    axes[2].set(xlabel="sequence length", ylabel="test accuracy % (CIFAR-10 resized)",
+                xscale="log")
+    axes[2].legend(fontsize=7)
+  axes[0].legend(fontsize=7); fig.tight_layout(); fig.savefig(out, dpi=100)
+  print(f"\nwrote {out}")
+
+
+def main(argv):
+  ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  sub = ap.add_subparsers(dest="figure", required=True)
+  b = sub.add_parser("bptt_length", help="Figure 4: accuracy against supervised BPTT length")
+  b.add_argument("--out", required=True)
+  b.add_argument("workdirs", nargs="+")
+  s = sub.add_parser("length", help="Figure 3 in kind: time, memory, accuracy against length")
+  s.add_argument("--out", required=True)
+  s.add_argument("sweeps", nargs="+", help="length_sweep.py JSON-lines files")
+  s.add_argument("--workdirs", nargs="*", default=[])
+  a = ap.parse_args(argv)
+  if a.figure == "bptt_length":
+    bptt_length(a.workdirs, a.out)
+  else:
+    length(a.sweeps, a.workdirs, a.out)
+
+
+if __name__ == "__main__":
+  main(sys.argv[1:])

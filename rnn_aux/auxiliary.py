@@ -36,6 +36,7 @@ class Setting(NamedTuple):
   head_sizes: tuple             # its MLP head's hidden layers
   teacher_forcing: bool
   rnn: recurrence_lib.Recurrence  # the auxiliary networks' recurrence (the main network's cell)
+  positions: bool = False       # tell the auxiliary network each target's position in the sequence
 
 
 class AuxiliaryLoss(NamedTuple):

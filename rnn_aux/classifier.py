@@ -65,6 +65,9 @@ class ModelSpec:
   decoder_sizes: tuple = (256, 256)
   decoder_head_sizes: tuple = (256,)
   teacher_forcing: bool = True
+  # The auxiliary network is told each target's position in the sequence (sine/cosine codes; ours,
+  # a lead for permuted MNIST, where nothing else says which pixel it reconstructs)
+  aux_positions: bool = False
   chunk: int = 128               # steps per chunk of the no-gradient pass
   unroll: int = 8                # lax.scan unroll of every recurrence
   recurrence: str = "scan"       # "scan", "fused" (the LSTM's Pallas kernel, GPU), "wavefront"
@@ -119,7 +122,7 @@ class ModelSpec:
         vocab_size=self.vocab_size, channels=self.channels, embed_dim=self.embed_dim,
         main_hidden_sizes=tuple(self.hidden_sizes), length=self.aux_length,
         hidden_sizes=tuple(self.decoder_sizes), head_sizes=tuple(self.decoder_head_sizes),
-        teacher_forcing=self.teacher_forcing, rnn=self.decoder_rnn)
+        teacher_forcing=self.teacher_forcing, rnn=self.decoder_rnn, positions=self.aux_positions)
 
 
 def init(key: jax.Array, spec: ModelSpec) -> dict:

@@ -65,3 +65,10 @@ def mlp(params: tuple, x: jax.Array, activation: str = "relu", *, dropout: float
 def count_params(tree) -> int:
   """Number of scalars in a parameter pytree."""
   return int(sum(x.size for x in jax.tree.leaves(tree)))
+
+
+def position_codes(positions: jax.Array, dim: int) -> jax.Array:
+  """``...xD`` sine/cosine codes of integer ``positions`` (Vaswani et al. 2017)."""
+  freq = jnp.exp(-jnp.log(10000.0) * jnp.arange(0, dim, 2) / dim)
+  angles = jnp.asarray(positions)[..., None] * freq
+  return jnp.concatenate([jnp.sin(angles), jnp.cos(angles)], axis=-1)[..., :dim]

@@ -2,7 +2,8 @@
 
 A recurrent stack on top of the main network reads its hidden states ``h[a .. a+l-1]`` from a zero
 state and predicts ``x[a+1 .. a+l]``; targets past the end or on padding are masked (ours; the
-paper's text is not available). Anchors lie in ``[0, max(n-1-l, 0)]``. Works on anyone's model: it
+paper's text is not available). With ``positions``, the sine/cosine code of each target's position
+is added to the state the stack reads (ours). Anchors lie in ``[0, max(n-1-l, 0)]``. Works on anyone's model: it
 needs only the model's hidden states from each anchor on (``BxNxLxH``).
 
 Registered as ``"prediction"`` (:data:`PREDICTION`).
@@ -33,7 +34,7 @@ def init_prediction(key: jax.Array, *, input_size: int, vocab_size: int, channel
 
 def prediction_logits(params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax.Array,
                       anchors_BxN: jax.Array, *, valid_BxT: jax.Array | None = None,
-                      rnn: recurrence_lib.Recurrence | None = None):
+                      rnn: recurrence_lib.Recurrence | None = None, positions: bool = False):
   """Predict ``x[a+1 .. a+L]`` from the main network's states ``h[a .. a+L-1]``.
 
   Returns:
@@ -48,22 +49,26 @@ def prediction_logits(params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax
   length = hidden_BxNxLxH.shape[2]
   c = tokens_BxTxC.shape[2]
   vocab_size = params["head"][-1]["b"].shape[0] // c
+  target_idx = anchors_BxN[..., None] + 1 + jnp.arange(length)  # BxNxL
+  if positions:
+    hidden_BxNxLxH = hidden_BxNxLxH + feedforward.position_codes(target_idx,
+                                                                 hidden_BxNxLxH.shape[-1])
   x = jnp.moveaxis(hidden_BxNxLxH.reshape(b * n, length, -1), 1, 0)
   _, hs = rnn.scan(params["rnn"], rnn.zero_carry(params["rnn"], b * n), x)
   logits = feedforward.mlp(params["head"], jnp.moveaxis(hs, 0, 1)).reshape(
       b, n, length, c, vocab_size)
-  targets, mask = auxiliary.tokens_at(tokens_BxTxC, valid_BxT,
-                                      anchors_BxN[..., None] + 1 + jnp.arange(length))
+  targets, mask = auxiliary.tokens_at(tokens_BxTxC, valid_BxT, target_idx)
   return logits, targets, mask
 
 
 def prediction_loss(predictor_params: dict, hidden_BxNxLxH: jax.Array, tokens_BxTxC: jax.Array,
                     anchors_BxN: jax.Array, *, valid_BxT: jax.Array | None = None,
-                    rnn: recurrence_lib.Recurrence | None = None):
+                    rnn: recurrence_lib.Recurrence | None = None, positions: bool = False):
   """p-LSTM loss ``(loss, metrics)``: predict the tokens after each anchor from the hidden states
   from it on."""
   return losses.token_loss(*prediction_logits(predictor_params, hidden_BxNxLxH, tokens_BxTxC,
-                                              anchors_BxN, valid_BxT=valid_BxT, rnn=rnn))
+                                              anchors_BxN, valid_BxT=valid_BxT, rnn=rnn,
+                                              positions=positions))
 
 
 def _anchor_range(lengths_B, length):
@@ -79,7 +84,7 @@ def _init(key, s: auxiliary.Setting):
 
 def _loss(params, states, tokens_BxTxC, anchors_BxN, valid_BxT, s: auxiliary.Setting):
   return prediction_loss(params, recurrence_lib.top_hidden(states), tokens_BxTxC, anchors_BxN,
-                         valid_BxT=valid_BxT, rnn=s.rnn)
+                         valid_BxT=valid_BxT, rnn=s.rnn, positions=s.positions)
 
 
 PREDICTION = auxiliary.register(auxiliary.AuxiliaryLoss(

@@ -4,7 +4,9 @@ Works on anyone's recurrent model: the decoder needs only the model's state at e
 vector, ``BxNxS``) and the token sequence. Conventions (ours; the paper's text is not available):
 targets ``x[a-l .. a-1]`` in forward order; decoder step ``j`` is fed ``x[a-l-1+j]`` (teacher
 forcing) or only ``x[a-l-1]`` at ``j=0`` and zeros after (no teacher forcing); a feed before the
-sequence start is a zero vector and targets before the start are masked. The decoder's bottom layer
+sequence start is a zero vector and targets before the start are masked. With ``positions``, step
+``j``'s feed also carries the sine/cosine code of its target's position ``a-l+j`` (ours: in permuted
+order nothing else tells the decoder which image location it reconstructs). The decoder's bottom layer
 starts from a linear projection of the anchor state (``tanh`` on its ``h``, see
 :func:`rnn_aux.recurrence.layer_state_from_vector`), higher layers from zeros. Anchors lie in
 ``[min(l, n-1), n-1]``: where ``l`` does not fit, the out-of-range targets are masked.
@@ -42,7 +44,7 @@ def init_reconstruction(key: jax.Array, *, state_size: int, vocab_size: int, cha
 def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: jax.Array,
                           anchors_BxN: jax.Array, *, length: int, teacher_forcing: bool = True,
                           valid_BxT: jax.Array | None = None,
-                          rnn: recurrence_lib.Recurrence | None = None):
+                          rnn: recurrence_lib.Recurrence | None = None, positions: bool = False):
   """Decode the ``length`` inputs before each anchor.
 
   Returns:
@@ -66,6 +68,8 @@ def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: ja
   if not teacher_forcing:
     feed_ok = feed_ok & (j == 0)
   feed = feedforward.embed_tokens(params["embed"], feed_tokens) * feed_ok[..., None]
+  if positions:
+    feed = feed + feedforward.position_codes(feed_idx + 1, feed.shape[-1])
   feed = jnp.moveaxis(feed.reshape(b * n, length, -1), 1, 0)  # L x BN x E
   _, hs = rnn.scan(params["rnn"], carry, feed)  # L x BN x H
   logits = feedforward.mlp(params["head"], jnp.moveaxis(hs, 0, 1)).reshape(b, n, length, c, v)
@@ -76,12 +80,12 @@ def reconstruction_logits(params: dict, state_BxNxS: jax.Array, tokens_BxTxC: ja
 def reconstruction_loss(decoder_params: dict, state_BxNxS: jax.Array, tokens_BxTxC: jax.Array,
                         anchors_BxN: jax.Array, *, length: int, teacher_forcing: bool = True,
                         valid_BxT: jax.Array | None = None,
-                        rnn: recurrence_lib.Recurrence | None = None):
+                        rnn: recurrence_lib.Recurrence | None = None, positions: bool = False):
   """r-LSTM loss ``(loss, metrics)``: reconstruct the ``length`` tokens before each anchor from
   the state there."""
   return losses.token_loss(*reconstruction_logits(
       decoder_params, state_BxNxS, tokens_BxTxC, anchors_BxN, length=length,
-      teacher_forcing=teacher_forcing, valid_BxT=valid_BxT, rnn=rnn))
+      teacher_forcing=teacher_forcing, valid_BxT=valid_BxT, rnn=rnn, positions=positions))
 
 
 def _anchor_range(lengths_B, length):
@@ -99,7 +103,8 @@ def _init(key, s: auxiliary.Setting):
 def _loss(params, states, tokens_BxTxC, anchors_BxN, valid_BxT, s: auxiliary.Setting):
   state_BxNxS = recurrence_lib.flatten(jax.tree.map(lambda x: x[:, :, 0], states))
   return reconstruction_loss(params, state_BxNxS, tokens_BxTxC, anchors_BxN, length=s.length,
-                             teacher_forcing=s.teacher_forcing, valid_BxT=valid_BxT, rnn=s.rnn)
+                             teacher_forcing=s.teacher_forcing, valid_BxT=valid_BxT, rnn=s.rnn,
+                             positions=s.positions)
 
 
 RECONSTRUCTION = auxiliary.register(auxiliary.AuxiliaryLoss(

@@ -38,10 +38,7 @@ class TransformerSpec:
 
 def sinusoidal_positions(length: int, dim: int) -> jax.Array:
   """``TxD`` sine/cosine position codes (Vaswani et al. 2017)."""
-  pos = jnp.arange(length)[:, None]
-  freq = jnp.exp(-jnp.log(10000.0) * jnp.arange(0, dim, 2) / dim)
-  angles = pos * freq
-  return jnp.concatenate([jnp.sin(angles), jnp.cos(angles)], axis=-1)[:, :dim]
+  return feedforward.position_codes(jnp.arange(length), dim)
 
 
 class _Block(nn.Module):

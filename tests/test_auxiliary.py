@@ -309,3 +309,41 @@ def test_reset_at_truncation_classifies_from_the_last_window_alone():
   np.testing.assert_allclose(loss(tokens), loss(earlier), atol=1e-6)
   with pytest.raises(ValueError, match="reset_at_truncation needs a horizon >= 1"):
     classifier.ModelSpec(num_classes=3, reset_at_truncation=True)
+
+
+def test_aux_positions_tell_the_auxiliary_network_where_its_targets_are():
+  # Identical states and inputs at two anchors: only the targets' positions differ.
+  tokens = jnp.zeros((1, 30, 2), jnp.int32)
+  anchors = jnp.array([[12, 20]])
+  dec = _decoder()
+  state = jnp.ones((1, 2, 8))
+  for positions, same in ((False, True), (True, False)):
+    logits, _, mask = reconstruction.reconstruction_logits(dec, state, tokens, anchors, length=4,
+                                                           positions=positions)
+    assert bool(mask.all())
+    assert bool(jnp.allclose(logits[0, 0], logits[0, 1])) == same
+  pred = prediction.init_prediction(jax.random.PRNGKey(0), input_size=3, vocab_size=7, channels=2,
+                                    hidden_sizes=(4,), head_sizes=())
+  hidden = jnp.ones((1, 2, 4, 3))
+  for positions, same in ((False, True), (True, False)):
+    logits, _, _ = prediction.prediction_logits(pred, hidden, tokens, anchors, positions=positions)
+    assert bool(jnp.allclose(logits[0, 0], logits[0, 1])) == same
+  # the codes: the Transformer's table at integer positions, sin 0 = 0 and cos 0 = 1 at position 0
+  codes = feedforward.position_codes(jnp.array([[0, 5], [9, 2]]), 6)
+  table = transformer.sinusoidal_positions(10, 6)
+  np.testing.assert_allclose(codes, table[jnp.array([[0, 5], [9, 2]])], rtol=1e-6)
+  np.testing.assert_allclose(table[0], [0, 0, 0, 1, 1, 1], atol=1e-7)
+  # through the model's option (both losses), with a gradient for the decoder
+  for aux in ("reconstruction", "prediction"):
+    spec = classifier.ModelSpec(num_classes=3, vocab_size=11, channels=2, embed_dim=4,
+                                hidden_sizes=(5,), head_sizes=(6,), horizon=6, aux=aux,
+                                aux_length=4, aux_horizon=6, decoder_sizes=(5,),
+                                decoder_head_sizes=(), chunk=4, unroll=2)
+    params = classifier.init(jax.random.PRNGKey(0), spec)
+    toks = jax.random.randint(jax.random.PRNGKey(1), (3, 20, 2), 0, 11)
+    args = (toks, jnp.array([0, 1, 2]), jax.random.PRNGKey(2))
+    plain = classifier.objective(params, spec, *args)[1][f"{aux}/loss"]
+    told = dataclasses.replace(spec, aux_positions=True)
+    (loss, m), g = jax.value_and_grad(classifier.objective, has_aux=True)(params, told, *args)
+    assert np.isfinite(float(loss)) and float(m[f"{aux}/loss"]) != float(plain)
+    assert float(sum(jnp.abs(x).sum() for x in jax.tree.leaves(g[aux]))) > 0

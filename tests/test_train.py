@@ -324,7 +324,7 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
                             "recurrence": "scan", "cell": "lstm", "aligned_truncation": False,
                             "aux_min_inside": None, "decoder_recurrence": None,
                             "head_dropout": 0.0, "input_embedding": True,
-                            "reset_at_truncation": False}}
+                            "reset_at_truncation": False, "aux_positions": False}}
   config_guard.guard_config(str(tmp_path), same_as_then)  # resumes
   now = {**same_as_then, "model": {**same_as_then["model"], "head_activation": "gelu"}}
   with pytest.raises(config_guard.ConfigMismatchError,

@@ -3,7 +3,7 @@
 # there. The CIFAR-10 files (170 MB) exceed one call's 64 MiB tree, so they come over several calls
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5, session6) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..7) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -185,6 +185,46 @@ plan_session6() {
    TASK=mnist run "${GPU[2]}" mnist_lstm_t300_relu_adam_seeds_0_7 lstm_t300 \
      --config.model.head_activation=relu --config.runs.seeds="(0,1,2,3,4,5,6,7)" \
      --config.lr_schedule=constant --config.train_epochs=30) &
+}
+
+plan_session7() {
+  # Issue 13 item 1 at session 6's length (33 epochs, so comparable with its t300 runs): the
+  # auxiliary loss alone training the LSTM (horizon 0) against the LSTM that nothing trains (the
+  # head learns on its states), and horizon 100; pMNIST r-LSTM with aux_positions; r-LSTM t300
+  # seed 1 (Table 2's second seed).
+  # Item 4's controls (pMNIST with the ReLU head, MNIST with GELU, MNIST without the input table,
+  # as session 6's ReLU run) and items 3 and 5 (time and memory against length) on GPU 3.
+  (wait_for /tmp/mnist_ready || exit 1
+   local c=(--config.lr_schedule=constant --config.train_epochs=30)
+   TASK=pmnist run "${GPU[3]}" pmnist_lstm_t300_relu_adam_seeds_0_7 lstm_t300 "${c[@]}" \
+     --config.model.head_activation=relu --config.runs.seeds="(0,1,2,3,4,5,6,7)"
+   TASK=mnist run "${GPU[3]}" mnist_lstm_t300_gelu_adam_seeds_0_7 lstm_t300 "${c[@]}" \
+     --config.runs.seeds="(0,1,2,3,4,5,6,7)"
+   TASK=mnist run "${GPU[3]}" mnist_lstm_t300_no_embedding_seeds_0_3 lstm_t300 "${c[@]}" \
+     --config.model.input_embedding=False --config.runs.seeds="(0,1,2,3)"
+   if [ "${SKIP_BENCH:-0}" != 1 ]; then
+     export CUDA_VISIBLE_DEVICES="${GPU[3]}"
+     bench length_sweep python3 benchmarks/length_sweep.py --sides 40,56,72,96,128 --steps 3 \
+       --rows lstm_full,rlstm_t300,plstm_t300 --set model.recurrence=fused
+     bench length_sweep python3 benchmarks/length_sweep.py --sides 256 --rows rlstm_t300 \
+       --steps 3 --set model.recurrence=fused
+     bench length_sweep python3 benchmarks/length_sweep.py --sides 40,56,72,96,128 --steps 3 \
+       --rows transformer
+   fi) &
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_t0_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=0
+   run "${GPU[0]}" cifar_rlstm_t100_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=100) &
+  (run "${GPU[1]}" cifar_plstm_t0_seed_0 plstm_t300 "${AUX[@]}" --config.model.horizon=0
+   run "${GPU[1]}" cifar_plstm_t100_seed_0 plstm_t300 "${AUX[@]}" --config.model.horizon=100) &
+  (run "${GPU[2]}" cifar_lstm_t0_seeds_0_1 lstm_t300 --config.model.horizon=0 \
+     --config.runs.seeds="(0,1)"
+   # issue 12's pMNIST lead: the decoder told its targets' positions, at weights 1 and 10
+   TASK=pmnist run "${GPU[2]}" pmnist_rlstm_t300_positions_aux_weight_1_10 rlstm_t300 \
+     --config.model.aux_positions=True --config.runs.seeds="(0,0)" \
+     --config.runs.aux_weight="(1,10)" --config.train_eval_examples=0 \
+     --config.pretrain_epochs=3 --config.train_epochs=26
+   run "${GPU[2]}" cifar_rlstm_t300_seed_1 rlstm_t300 "${AUX[@]}" --config.seed=1) &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

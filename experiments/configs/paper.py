@@ -55,6 +55,7 @@ def lstm_model() -> ml_collections.ConfigDict:
   m.decoder_sizes = (256, 256)
   m.decoder_head_sizes = (256,)
   m.teacher_forcing = True
+  m.aux_positions = False      # True: the decoder / predictor is told each target's position (ours)
   m.chunk = 128
   m.unroll = 8
   m.recurrence = "scan"        # "fused": the LSTM's Pallas kernel (GPU; fp16/bf16 matmuls)

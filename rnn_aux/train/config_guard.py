@@ -22,7 +22,8 @@ LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_st
 LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm",
                                 "aligned_truncation": False, "aux_min_inside": None,
                                 "decoder_recurrence": None, "head_dropout": 0.0,
-                                "input_embedding": True, "reset_at_truncation": False},
+                                "input_embedding": True, "reset_at_truncation": False,
+                                "aux_positions": False},
                        "transformer": {"head_activation": "relu"}}
 # Fields of one model that configs once held in the other model's section.
 _TRANSFORMER_ONLY = ("model_dim", "num_heads", "mlp_dim", "num_layers", "dropout")
@@ -30,7 +31,7 @@ _LSTM_ONLY = ("embed_dim", "hidden_sizes", "horizon", "aux", "aux_length", "aux_
               "num_anchors", "anchors_per_example", "decoder_sizes", "decoder_head_sizes",
               "teacher_forcing", "chunk", "unroll", "recurrence", "cell", "aligned_truncation",
               "aux_min_inside", "decoder_recurrence", "head_dropout", "input_embedding",
-              "reset_at_truncation")
+              "reset_at_truncation", "aux_positions")
 FOREIGN_FIELDS = {"lstm": _TRANSFORMER_ONLY, "transformer": _LSTM_ONLY}
 
 

@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 def main():
   ap = argparse.ArgumentParser()
   ap.add_argument("--out", required=True)
+  ap.add_argument("--x", choices=("epoch", "step"), default="epoch",
+                  help="the accuracy panel's axis")
   ap.add_argument("workdirs", nargs="+")
   a = ap.parse_args()
   fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
@@ -35,14 +37,14 @@ def main():
     else:
       ax_loss.plot(steps, [e["loss"] for e in log], label=label)
     hist = res.get("history", [])
-    line, = ax_acc.plot([h["epoch"] for h in hist], [h["accuracy"] for h in hist], marker="o",
+    line, = ax_acc.plot([h[a.x] for h in hist], [h["accuracy"] for h in hist], marker="o",
                         markersize=3, label=label)
     for name, style in (("validation", "--"), ("train_subset", ":")):
-      points = [(h["epoch"], h[name]["accuracy"]) for h in hist if h.get(name)]
+      points = [(h[a.x], h[name]["accuracy"]) for h in hist if h.get(name)]
       if points:
         ax_acc.plot(*zip(*points), linestyle=style, color=line.get_color())
   ax_loss.set(xlabel="step", ylabel="train loss: total, or supervised (solid) and auxiliary (dashed)")
-  ax_acc.set(xlabel="epoch",
+  ax_acc.set(xlabel=a.x,
              ylabel="accuracy: test (solid), validation (dashed), training subset (dotted)")
   ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)
   print(f"wrote {a.out}")

@@ -20,8 +20,8 @@ def _workdir(tmp_path, name, task, preset, accuracy, packed=(), **overrides):
   (wd / "config.json").write_text(json.dumps(config.to_dict()))
   results = {"status": "completed", "epochs": 2.0, "step": 200, "wall_time_s": 90.0,
              "final_test_accuracy": accuracy,
-             "history": [{"epoch": 1.0, "accuracy": accuracy / 2},
-                         {"epoch": 2.0, "accuracy": accuracy}],
+             "history": [{"epoch": 1.0, "step": 100, "accuracy": accuracy / 2},
+                         {"epoch": 2.0, "step": 200, "accuracy": accuracy}],
              "train_log": [{"step": 10, "loss": 2.3}, {"step": 20, "loss": 1.9}]}
   if packed:
     results["runs"] = [{"seed": i, "final_test_accuracy": acc} for i, acc in enumerate(packed)]
@@ -57,6 +57,10 @@ def test_report_and_plot(tmp_path, capsys):
                       str(png), a, b], capture_output=True, text=True, timeout=120)
   assert r.returncode == 0, r.stderr
   assert png.stat().st_size > 1000
+  png.unlink()
+  r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--x", "step",
+                      "--out", str(png), a, b], capture_output=True, text=True, timeout=120)
+  assert r.returncode == 0 and png.stat().st_size > 1000, r.stderr
   r = subprocess.run([sys.executable, os.path.join(ROOT, "experiments", "plot.py"), "--out",
                       str(png), str(tmp_path / "missing")], capture_output=True, text=True)
   assert r.returncode != 0 and "train first" in r.stderr

@@ -43,9 +43,10 @@ def main():
       points = [(h[a.x], h[name]["accuracy"]) for h in hist if h.get(name)]
       if points:
         ax_acc.plot(*zip(*points), linestyle=style, color=line.get_color())
-  ax_loss.set(xlabel="step", ylabel="train loss: total, or supervised (solid) and auxiliary (dashed)")
-  ax_acc.set(xlabel=a.x,
-             ylabel="accuracy: test (solid), validation (dashed), training subset (dotted)")
+  ax_loss.set(xlabel="step", ylabel="train loss")
+  ax_loss.set_title("total, or supervised (solid) and auxiliary (dashed)", fontsize=9)
+  ax_acc.set(xlabel=a.x, ylabel="accuracy")
+  ax_acc.set_title("test (solid), validation (dashed), training subset (dotted)", fontsize=9)
   ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)
   print(f"wrote {a.out}")
 

@@ -214,7 +214,16 @@ plan_session7() {
   wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   (run "${GPU[0]}" cifar_rlstm_t0_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=0
-   run "${GPU[0]}" cifar_rlstm_t100_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=100) &
+   run "${GPU[0]}" cifar_rlstm_t100_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=100
+   if [ "${SKIP_BENCH:-0}" != 1 ]; then  # issue 11: R=16 on an H100, and where the step goes
+     export CUDA_VISIBLE_DEVICES="${GPU[0]}"
+     bench packed_runs python3 benchmarks/packed_runs.py --recurrence fused --steps 10 \
+       --variant lstm_t300 --runs 1,4,16
+     bench packed_runs python3 benchmarks/packed_runs.py --recurrence fused --steps 5 \
+       --variant rlstm_t300 --runs 16
+     bench packed_step_parts python3 benchmarks/packed_step_parts.py --recurrence fused \
+       --runs 1,4
+   fi) &
   (run "${GPU[1]}" cifar_plstm_t0_seed_0 plstm_t300 "${AUX[@]}" --config.model.horizon=0
    run "${GPU[1]}" cifar_plstm_t100_seed_0 plstm_t300 "${AUX[@]}" --config.model.horizon=100) &
   (run "${GPU[2]}" cifar_lstm_t0_seeds_0_1 lstm_t300 --config.model.horizon=0 \

@@ -3,8 +3,8 @@
 A recurrent stack on top of the main network reads its hidden states ``h[a .. a+l-1]`` from a zero
 state and predicts ``x[a+1 .. a+l]``; targets past the end or on padding are masked (ours; the
 paper's text is not available). With ``positions``, the sine/cosine code of each target's position
-is added to the state the stack reads (ours). Anchors lie in ``[0, max(n-1-l, 0)]``. Works on anyone's model: it
-needs only the model's hidden states from each anchor on (``BxNxLxH``).
+is added to the state the stack reads (ours). Anchors lie in ``[0, max(n-1-l, 0)]``. Works on
+anyone's model: it needs only the model's hidden states from each anchor on (``BxNxLxH``).
 
 Registered as ``"prediction"`` (:data:`PREDICTION`).
 """

@@ -5,9 +5,9 @@ vector, ``BxNxS``) and the token sequence. Conventions (ours; the paper's text i
 targets ``x[a-l .. a-1]`` in forward order; decoder step ``j`` is fed ``x[a-l-1+j]`` (teacher
 forcing) or only ``x[a-l-1]`` at ``j=0`` and zeros after (no teacher forcing); a feed before the
 sequence start is a zero vector and targets before the start are masked. With ``positions``, step
-``j``'s feed also carries the sine/cosine code of its target's position ``a-l+j`` (ours: in permuted
-order nothing else tells the decoder which image location it reconstructs). The decoder's bottom layer
-starts from a linear projection of the anchor state (``tanh`` on its ``h``, see
+``j``'s feed also carries the sine/cosine code of its target's position ``a-l+j`` (ours: in
+permuted order nothing else tells the decoder which image location it reconstructs). The decoder's
+bottom layer starts from a linear projection of the anchor state (``tanh`` on its ``h``, see
 :func:`rnn_aux.recurrence.layer_state_from_vector`), higher layers from zeros. Anchors lie in
 ``[min(l, n-1), n-1]``: where ``l`` does not fit, the out-of-range targets are masked.
 

@@ -30,7 +30,6 @@ if __package__:
   from experiments import report  # noqa: E402
 else:  # run as a file (python experiments/figures.py): this folder is on sys.path
   import report  # noqa: E402
-from rnn_aux.train import config_guard  # noqa: E402
 
 # Figure 4, CIFAR-10 test accuracy % against the supervised BPTT length (PAPER.md, +-0.5)
 PAPER_BPTT = {"rlstm": {300: 66.0, 200: 63.0, 100: 60.5, 50: 58.0, 1: 46.0, 0: 37.5},
@@ -48,13 +47,7 @@ def run_accuracies(workdirs):
   validation evaluation, else the final one; runs with neither are left out."""
   out = []
   for wd in workdirs:
-    path = os.path.join(wd, "config.json")
-    if not os.path.exists(path):
-      raise SystemExit(f"error: {path} does not exist; pass workdirs of experiments/train.py")
-    config = config_guard.with_legacy_values(json.load(open(path)))
-    res_path = os.path.join(wd, "results.json")
-    results = json.load(open(res_path)) if os.path.exists(res_path) else {}
-    for own, final, curve in report.runs_of(config, results):
+    for own, final, curve in report.runs_of(*report.load_workdir(wd)):
       chosen = report.chosen_on_validation(curve)
       acc = chosen[1] if chosen else final
       if acc is not None:
@@ -63,15 +56,13 @@ def run_accuracies(workdirs):
 
 
 def _stat(values) -> tuple:
+  """Mean and sample std in % (0 for one value), for the plots."""
   a = 100 * np.asarray(values, np.float64)
-  return a.mean(), (a.std(ddof=1) if a.size > 1 else 0.0), a.size
+  return a.mean(), (a.std(ddof=1) if a.size > 1 else 0.0)
 
 
 def _cell(values) -> str:
-  if not values:
-    return "-"
-  mean, std, n = _stat(values)
-  return f"{mean:.1f}" + (f" ± {std:.1f}" if n > 1 else "") + f" ({n})"
+  return f"{report.mean_std(values)} ({len(values)})" if values else "-"
 
 
 def bptt_length(workdirs, out: str) -> None:
@@ -100,7 +91,7 @@ def bptt_length(workdirs, out: str) -> None:
   for label, color in (("rlstm", "C3"), ("plstm", "C2")):
     ax.plot(xs, [PAPER_BPTT[label].get(h, np.nan) for h in horizons], "--", color=color,
             label=f"{label} paper")
-    points = [(i, *_stat(groups[(label, h)])[:2]) for i, h in enumerate(horizons)
+    points = [(i, *_stat(groups[(label, h)])) for i, h in enumerate(horizons)
               if (label, h) in groups]
     if points:
       i, mean, std = zip(*points)
@@ -147,7 +138,7 @@ def length(sweeps, workdirs, out: str) -> None:
                    else f"{p['s_per_batch']:.3g} s, {p['peak_MiB']:.0f} MiB")
     print(f"| {row} | " + " | ".join(cells) + " |")
   accs = {}
-  for config, acc in run_accuracies(workdirs or []):
+  for config, acc in run_accuracies(workdirs):
     task = config["task"]
     if "@" in task:
       side = int(task.split("@")[1])

@@ -104,7 +104,19 @@ def chosen_on_validation(curve: list):
   return max(scored, key=lambda vt: vt[0]) if scored else None
 
 
-def _mean_std(values) -> str:
+def load_workdir(wd: str) -> tuple[dict, dict]:
+  """``(config as today's code writes it, results or {} before the first evaluation)``."""
+  path = os.path.join(wd, "config.json")
+  if not os.path.exists(path):
+    raise SystemExit(f"error: {path} does not exist; pass workdirs of experiments/train.py")
+  with open(path) as f:
+    config = config_guard.with_legacy_values(json.load(f))
+  path = os.path.join(wd, "results.json")
+  return config, (json.load(open(path)) if os.path.exists(path) else {})
+
+
+def mean_std(values) -> str:
+  """Accuracies (fractions) as ``mean ± std`` in % (sample std), ``-`` for none."""
   a = 100 * np.asarray(values, np.float64)
   return ("-" if not a.size else f"{a.mean():.1f}" if a.size == 1 else
           f"{a.mean():.1f} ± {a.std(ddof=1):.1f}")
@@ -122,10 +134,7 @@ def main(workdirs):
   runs, from one or several workdirs (packed runs count one each)."""
   cells = {}
   for wd in workdirs:
-    with open(os.path.join(wd, "config.json")) as f:
-      config = config_guard.with_legacy_values(json.load(f))
-    path = os.path.join(wd, "results.json")
-    results = json.load(open(path)) if os.path.exists(path) else {}
+    config, results = load_workdir(wd)
     touched = {}
     for own, acc, curve in runs_of(config, results):
       key = (row_name(own), own["task"], setting_items(own))
@@ -151,8 +160,8 @@ def main(workdirs):
     span = lambda xs, f: f.format(min(xs)) + ("-" + f.format(max(xs)) if max(xs) > min(xs) else "")
     rows.append(
         f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
-        f"{_mean_std(cell['accs'])} | {_mean_std([t for _, t in cell['chosen']])} | "
-        f"{_mean_std([v for v, _ in cell['chosen']])} | {len(cell['accs'])} | "
+        f"{mean_std(cell['accs'])} | {mean_std([t for _, t in cell['chosen']])} | "
+        f"{mean_std([v for v, _ in cell['chosen']])} | {len(cell['accs'])} | "
         f"{'-' if paper is None else paper} | {span(cell['epochs'], '{:.1f}')} | "
         f"{span(cell['steps'], '{:d}')} | {span(cell['minutes'], '{:.1f}')} | "
         f"{', '.join(sorted(set(cell['status'])))} | {setting} |")

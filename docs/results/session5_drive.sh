@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Session-5 driver on a machine of 4 GPUs (nvidia-h100-x4 / nvidia-h200-x4), run from the repo root
 # there. The CIFAR-10 files (170 MB) exceed one call's 64 MiB tree, so they come over several calls
-# into .carry/cifar_N folders (each call carrying the next few), and are checked against SOURCE.md's SHA-256.
+# into .carry/cifar_N folders (each call carrying the next few), and are checked against
+# SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
 #                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..7) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
@@ -268,8 +269,8 @@ case "$CMD" in
     tar --exclude=./.carry --exclude=./.git --exclude=./.venv -cf - . | tar -C "$HERE" -xf - || exit 1
     echo "repo $(git rev-parse --short HEAD 2> /dev/null || echo '(no git)') snapshot in $HERE"
     stage
-    PLAN="${1:-session5}" setsid nohup bash "$HERE/docs/results/session5_drive.sh" orchestrate > "$WD/orchestrate.out" \
-      2>&1 < /dev/null &
+    PLAN="${1:-session5}" setsid nohup bash "$HERE/docs/results/session5_drive.sh" orchestrate \
+      > "$WD/orchestrate.out" 2>&1 < /dev/null &
     echo $! > /tmp/orchestrate.pid
     sleep 20; progress ;;
   stage)

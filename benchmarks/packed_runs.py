@@ -5,7 +5,8 @@
 
 The training loop's own step (``rnn_aux.train.step.pmapped(..., packed=True)``) at the paper's
 MNIST sizes (T=784, batch 128 per run) on random tokens; one JSON line per R with the step time
-and the aggregate sequences/s (R x batch / step time), beside R=1's.
+and the aggregate sequences/s (R x batch / step time), beside R=1's. An R that does not fit in
+the device's memory gets a line with its error, and the sweep goes on (not with ``--barrier``).
 
 ``--barrier DIR --group_size N`` (used by ``gpu_groups.py``): after compiling, wait until N
 processes have reached the same point, so that processes on different GPUs time the same window;
@@ -65,8 +66,17 @@ def main():
     labels = rng.integers(0, 10, (1, r, a.batch)).astype(np.int32)
     ones = np.ones((r,), np.float32)
     t0 = time.perf_counter()
-    state, m = p_train(state, tokens, valid, labels, jnp.float32(1), ones, ones)
-    jax.block_until_ready(m)
+    try:
+      state, m = p_train(state, tokens, valid, labels, jnp.float32(1), ones, ones)
+      jax.block_until_ready(m)
+    except jax.errors.JaxRuntimeError as e:
+      if a.barrier or "RESOURCE_EXHAUSTED" not in str(e):
+        raise
+      print(json.dumps({"variant": a.variant, "recurrence": a.recurrence, "runs": r,
+                        "batch_per_run": a.batch, "error": str(e).splitlines()[0][:300],
+                        "device": jax.devices()[0].device_kind, "jax": jax.__version__}),
+            flush=True)
+      continue
     compile_s = time.perf_counter() - t0
     if a.barrier:
       wait_for_group(a.barrier, f"runs{r}", a.group_size)

@@ -126,8 +126,8 @@ def length(sweeps, workdirs, out: str) -> None:
   rows = sorted({p["row"] for p in points})
   lengths = sorted({p["T"] for p in points})
   at = {(p["row"], p["T"]): p for p in points}  # the last line of a point wins
-  print("Seconds per batch, peak MiB (" + ", ".join(sorted({p.get("device", "?")
-                                                            for p in points})) + ")\n")
+  print("Seconds per batch, peak MiB (" + ", ".join(sorted({p["device"] for p in points
+                                                            if "device" in p})) + ")\n")
   print("| row | " + " | ".join(f"T={t}" for t in lengths) + " |")
   print("|---|" + "---|" * len(lengths))
   for row in rows:

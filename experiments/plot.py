@@ -1,7 +1,8 @@
 """Train loss and accuracy curves of one or more workdirs to a PNG. Loss: the supervised (solid) and
 auxiliary (dashed) parts apart where the run logged them, else the total. Accuracy: test (solid),
 validation (dashed) and the fixed training subset (dotted, ``train_eval_examples``) where the run
-has them.
+has them. ``--per_run``: a packed workdir's runs each as a thin test-accuracy line (seed-dependent
+events, e.g. runs that sit at chance for some epochs), instead of their mean.
 
   python experiments/plot.py --out curves.png workdirs/mnist_rlstm_t300 workdirs/mnist_lstm_t300
 """
@@ -15,15 +16,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def main():
-  ap = argparse.ArgumentParser()
-  ap.add_argument("--out", required=True)
-  ap.add_argument("--x", choices=("epoch", "step"), default="epoch",
-                  help="the accuracy panel's axis")
-  ap.add_argument("workdirs", nargs="+")
-  a = ap.parse_args()
+def draw(workdirs, x: str = "epoch", per_run: bool = False):
+  """The figure (loss panel, accuracy panel) of ``workdirs``."""
   fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
-  for wd in a.workdirs:
+  for wd in workdirs:
     path = os.path.join(wd, "results.json")
     if not os.path.exists(path):
       raise SystemExit(f"error: {path} does not exist; train first (experiments/train.py)")
@@ -37,17 +33,38 @@ def main():
     else:
       ax_loss.plot(steps, [e["loss"] for e in log], label=label)
     hist = res.get("history", [])
-    line, = ax_acc.plot([h[a.x] for h in hist], [h["accuracy"] for h in hist], marker="o",
+    if per_run and hist and hist[0].get("runs"):
+      color = None
+      for i in range(len(hist[0]["runs"])):
+        line, = ax_acc.plot([h[x] for h in hist], [h["runs"][i]["accuracy"] for h in hist],
+                            linewidth=0.8, color=color, label=None if color else label)
+        color = line.get_color()
+      continue
+    line, = ax_acc.plot([h[x] for h in hist], [h["accuracy"] for h in hist], marker="o",
                         markersize=3, label=label)
     for name, style in (("validation", "--"), ("train_subset", ":")):
-      points = [(h[a.x], h[name]["accuracy"]) for h in hist if h.get(name)]
+      points = [(h[x], h[name]["accuracy"]) for h in hist if h.get(name)]
       if points:
         ax_acc.plot(*zip(*points), linestyle=style, color=line.get_color())
   ax_loss.set(xlabel="step", ylabel="train loss")
   ax_loss.set_title("total, or supervised (solid) and auxiliary (dashed)", fontsize=9)
-  ax_acc.set(xlabel=a.x, ylabel="accuracy")
-  ax_acc.set_title("test (solid), validation (dashed), training subset (dotted)", fontsize=9)
-  ax_loss.legend(); ax_acc.legend(); fig.tight_layout(); fig.savefig(a.out, dpi=100)
+  ax_acc.set(xlabel=x, ylabel="accuracy")
+  ax_acc.set_title("each run's test accuracy" if per_run else
+                   "test (solid), validation (dashed), training subset (dotted)", fontsize=9)
+  ax_loss.legend(); ax_acc.legend(); fig.tight_layout()
+  return fig
+
+
+def main(argv=None):
+  ap = argparse.ArgumentParser()
+  ap.add_argument("--out", required=True)
+  ap.add_argument("--x", choices=("epoch", "step"), default="epoch",
+                  help="the accuracy panel's axis")
+  ap.add_argument("--per_run", action="store_true",
+                  help="each packed run's test accuracy, instead of the runs' mean")
+  ap.add_argument("workdirs", nargs="+")
+  a = ap.parse_args(argv)
+  draw(a.workdirs, a.x, a.per_run).savefig(a.out, dpi=100)
   print(f"wrote {a.out}")
 
 

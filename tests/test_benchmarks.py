@@ -42,3 +42,19 @@ def test_data_parallel_times_each_device_count_of_the_loop_step():
   bad = _run("data_parallel.py", "--counts", "3",
              env={"XLA_FLAGS": "--xla_force_host_platform_device_count=2"})
   assert bad.returncode == 2 and "outside 1..2" in bad.stderr.splitlines()[-1]
+
+
+def test_a_failed_point_records_the_exception_line_not_jax_s_trailing_note():
+  sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+  try:
+    import timing
+  finally:
+    sys.path.pop(0)
+  stderr = ("Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n"
+            "jax.errors.JaxRuntimeError: RESOURCE_EXHAUSTED: Out of memory allocating 31.90GiB\n"
+            "--------------------\nFor simplicity, JAX has removed its internal frames from the "
+            "traceback of the following exception. Set JAX_TRACEBACK_FILTERING=off to include "
+            "these.\n")
+  assert timing.error_line(stderr).startswith("jax.errors.JaxRuntimeError: RESOURCE_EXHAUSTED")
+  assert timing.error_line("Killed\n") == "Killed"
+  assert timing.error_line("") == "no output"

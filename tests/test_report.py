@@ -66,6 +66,20 @@ def test_report_and_plot(tmp_path, capsys):
   assert r.returncode != 0 and "train first" in r.stderr
 
 
+def test_plot_per_run_draws_one_line_per_packed_run(tmp_path):
+  from experiments import plot
+  wd = _workdir(tmp_path, "packed", "mnist", "lstm_t300", 0.5, packed=(0.11, 0.9, 0.8))
+  results = json.load(open(os.path.join(wd, "results.json")))
+  for h in results["history"]:  # as the loop writes a packed run's evaluations
+    h["runs"] = [{"accuracy": a * h["epoch"] / 2} for a in (0.11, 0.9, 0.8)]
+  open(os.path.join(wd, "results.json"), "w").write(json.dumps(results))
+  _, ax_acc = plot.draw([wd], per_run=True).axes
+  assert [list(l.get_ydata()) for l in ax_acc.lines] == [[0.055, 0.11], [0.45, 0.9], [0.4, 0.8]]
+  assert len({l.get_color() for l in ax_acc.lines}) == 1  # one workdir, one colour
+  _, ax_acc = plot.draw([wd]).axes  # without: the runs' mean
+  assert [list(l.get_ydata()) for l in ax_acc.lines] == [[0.25, 0.5]]
+
+
 def test_report_chooses_on_validation_and_keeps_settings_apart(tmp_path, capsys):
   def with_validation(name, val, test, **overrides):
     wd = _workdir(tmp_path, name, "pmnist", "rlstm_t300", test[-1], validation_examples=5000,

@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..7) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..8) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -235,6 +235,28 @@ plan_session7() {
      --config.runs.aux_weight="(1,10)" --config.train_eval_examples=0 \
      --config.pretrain_epochs=3 --config.train_epochs=26
    run "${GPU[2]}" cifar_rlstm_t300_seed_1 rlstm_t300 "${AUX[@]}" --config.seed=1) &
+}
+
+plan_session8() {
+  # Issue 12's leads for the CIFAR-10 r-LSTM gap, at session 6's recipe and length (3 + 30 epochs,
+  # so they compare with its t300 runs; chosen on validation): the auxiliary weight (0.3, 3, 10
+  # packed; 1 ran in sessions 6 and 7), no teacher forcing (the decoder must then draw on the
+  # anchor's state; horizon 300 and 0), r-LSTM full BPTT (never run); p-LSTM t300's second seed;
+  # the LSTM rows at 100 epochs, 3 seeds packed (does the baseline keep gaining with length?).
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  run "${GPU[0]}" cifar_rlstm_t300_aux_weight_0.3_3_10 rlstm_t300 "${AUX[@]}" \
+    --config.runs.seeds="(0,0,0)" --config.runs.aux_weight="(0.3,3,10)" &
+  (run "${GPU[1]}" cifar_rlstm_t300_no_teacher_forcing_seed_0 rlstm_t300 "${AUX[@]}" \
+     --config.model.teacher_forcing=False
+   run "${GPU[1]}" cifar_rlstm_t0_no_teacher_forcing_seed_0 rlstm_t300 "${AUX[@]}" \
+     --config.model.teacher_forcing=False --config.model.horizon=0) &
+  (run "${GPU[2]}" cifar_plstm_t300_seed_1 plstm_t300 "${AUX[@]}" --config.seed=1
+   run "${GPU[2]}" cifar_lstm_t300_100_epochs_seeds_0_2 lstm_t300 --config.train_epochs=100 \
+     --config.runs.seeds="(0,1,2)") &
+  (run "${GPU[3]}" cifar_rlstm_full_seed_0 rlstm_full "${AUX[@]}"
+   run "${GPU[3]}" cifar_lstm_full_100_epochs_seeds_0_2 lstm_full --config.train_epochs=100 \
+     --config.runs.seeds="(0,1,2)") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

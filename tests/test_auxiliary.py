@@ -139,6 +139,28 @@ def test_padded_sequences_classify_from_their_last_real_step():
                              classifier.logits(params, spec, tokens[:, :7]), atol=1e-5)
 
 
+def test_transformer_attention_through_dot_product_attention_equals_flax_s():
+  spec = transformer.TransformerSpec(num_classes=10, num_layers=2, model_dim=16, mlp_dim=32,
+                                     num_heads=2)
+  tokens = jax.random.randint(jax.random.PRNGKey(1), (3, 12, 1), 0, 256)
+  valid = jnp.arange(12)[None, :] < jnp.array([12, 7, 1])[:, None]  # padded at the end
+  params = transformer.init(jax.random.PRNGKey(0), spec)
+  xla = dataclasses.replace(spec, attention="xla")
+  # the same parameters (names, shapes, initial values): checkpoints move between them
+  jax.tree.map(np.testing.assert_array_equal, params, transformer.init(jax.random.PRNGKey(0), xla))
+  want = transformer.logits(params, spec, tokens, valid)
+  got = jax.jit(lambda p: transformer.logits(p, xla, tokens, valid))(params)
+  np.testing.assert_allclose(got, want, atol=1e-5)
+  # padding is ignored: the short examples' logits do not depend on what follows their length
+  noise = jnp.where(valid[..., None], tokens, 255 - tokens)
+  np.testing.assert_allclose(transformer.logits(params, xla, noise, valid), got, atol=1e-5)
+  with pytest.raises(ValueError, match="unknown attention 'flash'; choose one of: flax, xla, cudnn"):
+    dataclasses.replace(spec, attention="flash")
+  if jax.default_backend() != "gpu":
+    with pytest.raises(ValueError, match="attention='cudnn' needs a GPU"):
+      transformer.logits(params, dataclasses.replace(spec, attention="cudnn"), tokens, valid)
+
+
 def test_transformer_size_is_comparable_to_rlstm():
   spec = classifier.ModelSpec(num_classes=10, aux="reconstruction")
   # shapes only (jax.eval_shape): counting needs no values

@@ -242,7 +242,8 @@ plan_session8() {
   # so they compare with its t300 runs; chosen on validation): the auxiliary weight (0.3, 3, 10
   # packed; 1 ran in sessions 6 and 7), no teacher forcing (the decoder must then draw on the
   # anchor's state; horizon 300 and 0), r-LSTM full BPTT (never run); p-LSTM t300's second seed;
-  # the LSTM rows at 100 epochs, 3 seeds packed (does the baseline keep gaining with length?).
+  # the LSTM rows at 100 epochs, 3 seeds packed (does the baseline keep gaining with length?);
+  # then the Transformer's time and memory against length with cuDNN's fused attention.
   wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   run "${GPU[0]}" cifar_rlstm_t300_aux_weight_0.3_3_10 rlstm_t300 "${AUX[@]}" \
@@ -256,7 +257,11 @@ plan_session8() {
      --config.runs.seeds="(0,1,2)") &
   (run "${GPU[3]}" cifar_rlstm_full_seed_0 rlstm_full "${AUX[@]}"
    run "${GPU[3]}" cifar_lstm_full_100_epochs_seeds_0_2 lstm_full --config.train_epochs=100 \
-     --config.runs.seeds="(0,1,2)") &
+     --config.runs.seeds="(0,1,2)"
+   if [ "${SKIP_BENCH:-0}" != 1 ]; then  # issue 13 item 3: the Transformer on cuDNN's fused kernel
+     CUDA_VISIBLE_DEVICES="${GPU[3]}" bench length_sweep python3 benchmarks/length_sweep.py \
+       --sides 32,40,56,72,96,128 --steps 3 --rows transformer --set model.attention=cudnn
+   fi) &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -73,6 +73,9 @@ def transformer_model(num_layers: int = 7) -> ml_collections.ConfigDict:
   m.mlp_dim = 512
   m.num_layers = num_layers
   m.dropout = 0.1
+  # flax | xla | cudnn: how attention is computed (rnn_aux.transformer); cudnn (GPU, bf16 fused
+  # kernel) keeps memory linear in length
+  m.attention = "flax"
   m.head_sizes = (256, 256)
   m.head_activation = "gelu"
   return m

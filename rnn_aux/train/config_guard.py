@@ -24,7 +24,7 @@ LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu",
                                 "decoder_recurrence": None, "head_dropout": 0.0,
                                 "input_embedding": True, "reset_at_truncation": False,
                                 "aux_positions": False},
-                       "transformer": {"head_activation": "relu"}}
+                       "transformer": {"head_activation": "relu", "attention": "flax"}}
 # Fields of one model that configs once held in the other model's section.
 _TRANSFORMER_ONLY = ("model_dim", "num_heads", "mlp_dim", "num_layers", "dropout")
 _LSTM_ONLY = ("embed_dim", "hidden_sizes", "horizon", "aux", "aux_length", "aux_horizon",

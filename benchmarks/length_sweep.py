@@ -87,7 +87,8 @@ def main():
           "--point", f"{row}:{side}", "--batch", str(a.batch), "--steps", str(a.steps)]
           + [f"--set={s}" for s in a.set])
       if "error" in result:
-        result = {"row": row, "side": side, "T": side * side, "batch": a.batch, **result}
+        result = {"row": row, "side": side, "T": side * side, "batch": a.batch,
+                  "overrides": a.set, **result}
       line = json.dumps(result)
       print(line, flush=True)
       if a.out:

@@ -118,14 +118,22 @@ def _sweep_points(paths):
           points.append(p)
   if not points:
     raise SystemExit(f"error: no length_sweep points in {', '.join(paths)}")
+  # A row timed under different config overrides is that many lines, each named by its overrides
+  variants = {}
+  for p in points:
+    variants.setdefault(p["row"], set()).add(tuple(p.get("overrides", ())))
+  for p in points:
+    overrides = p.get("overrides", ())
+    p["label"] = (p["row"] if len(variants[p["row"]]) == 1
+                  else f"{p['row']} ({', '.join(overrides) or 'default'})")
   return points
 
 
 def length(sweeps, workdirs, out: str) -> None:
   points = _sweep_points(sweeps)
-  rows = sorted({p["row"] for p in points})
+  rows = sorted({p["label"] for p in points})
   lengths = sorted({p["T"] for p in points})
-  at = {(p["row"], p["T"]): p for p in points}  # the last line of a point wins
+  at = {(p["label"], p["T"]): p for p in points}  # the last line of a point wins
   print("Seconds per batch, peak MiB (" + ", ".join(sorted({p["device"] for p in points
                                                             if "device" in p})) + ")\n")
   print("| row | " + " | ".join(f"T={t}" for t in lengths) + " |")

@@ -156,13 +156,20 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   lines = [{"row": "lstm_full", "side": 40, "T": 1600, "s_per_batch": 0.5, "peak_MiB": 900.0},
            {"row": "lstm_full", "side": 128, "T": 16384, "batch": 128,
             "error": "RESOURCE_EXHAUSTED: Out of memory"},
-           {"row": "rlstm_t300", "side": 40, "T": 1600, "s_per_batch": 0.2, "peak_MiB": 3000.0}]
+           {"row": "rlstm_t300", "side": 40, "T": 1600, "s_per_batch": 0.2, "peak_MiB": 3000.0},
+           # the same row under another override: a line of its own
+           {"row": "transformer", "side": 40, "T": 1600, "overrides": [],
+            "error": "RESOURCE_EXHAUSTED"},
+           {"row": "transformer", "side": 40, "T": 1600, "s_per_batch": 0.1, "peak_MiB": 2000.0,
+            "overrides": ["model.attention=cudnn"]}]
   sweep.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
   resized = _workdir(tmp_path, "resized", "cifar10_jpeg_lossy@40", "rlstm_t300", 0.25)
   figures.main(["length", "--out", str(png), str(sweep), "--workdirs", resized])
   out = capsys.readouterr().out
   assert "| lstm_full | 0.5 s, 900 MiB | error: RESOURCE_EXHAUSTED: Out of memory |" in out
   assert "| rlstm_t300 | 0.2 s, 3000 MiB | - |" in out
+  assert "| transformer (default) | error: RESOURCE_EXHAUSTED | - |" in out
+  assert "| transformer (model.attention=cudnn) | 0.1 s, 2000 MiB | - |" in out
   assert "| rlstm_t300 | 1600 | 25.0 (1) | 6.8 |" in out
   with pytest.raises(SystemExit, match="length_sweep"):
     figures.main(["length", "--out", str(png), str(tmp_path / "missing.jsonl")])

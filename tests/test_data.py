@@ -100,16 +100,33 @@ def test_cifar10_python_batches_end_to_end(tmp_path):
   assert batch.labels[0] == first[b"labels"][0]
 
 
-def test_cifar10_jpeg_lossy_keeps_its_name(tmp_path):
+def test_cifar10_jpeg_lossy_keeps_its_name_and_mixes_its_class_major_test_split(tmp_path):
   manual = tmp_path / "jpeg"
   manual.mkdir()
   rng = np.random.default_rng(0)
-  for name in [f"train_{i:02d}.npz" for i in range(10)] + ["test.npz"]:
+  for name in [f"train_{i:02d}.npz" for i in range(10)]:
     np.savez(manual / name, image=rng.integers(0, 256, (3, 32, 32, 3), dtype=np.uint8),
              label=rng.integers(0, 10, 3).astype(np.uint8))
+  # as the real test.npz: class-major, 4 images a class; each image's pixels hold its index
+  test_labels = np.repeat(np.arange(10), 4).astype(np.uint8)
+  test_images = np.broadcast_to(np.arange(40, dtype=np.uint8)[:, None, None, None], (40, 32, 32, 3))
+  np.savez(manual / "test.npz", image=test_images, label=test_labels)
   assert builders.prepare("cifar10_jpeg_lossy", str(tmp_path / "tfds"), str(manual)) == "cifar10_jpeg_lossy"
   loader = _loader("cifar10_jpeg_lossy", str(tmp_path / "tfds"), global_batch_size=10)
   assert "JPEG" in loader.task.note and next(loader).tokens.shape == (10, 1024, 3)
+  test = _loader("cifar10_jpeg_lossy", str(tmp_path / "tfds"), split="test", global_batch_size=40,
+                 shuffle=False)._cache
+  index = test.tokens[:, 0, 0].astype(int)
+  assert sorted(index) == list(range(40))  # the same examples, each with its own label
+  np.testing.assert_array_equal(test.labels, test_labels[index])
+  assert len(set(test.labels[:10])) >= 5  # the first 10 are not one class
+  np.testing.assert_array_equal(index, np.random.default_rng(0).permutation(40))  # fixed order
+  # data prepared by older code (another version) is refused with the fix, never read silently
+  root = tmp_path / "tfds" / "cifar10_jpeg_lossy"
+  os.rename(root / "1.1.0", root / "1.0.0")
+  with pytest.raises(FileNotFoundError, match=r"prepared as version 1.0.0; this code reads 1.1.0: "
+                                              r"prepare it offline with"):
+    _loader("cifar10_jpeg_lossy", str(tmp_path / "tfds"), split="test", global_batch_size=40)
 
 
 def test_dbpedia_csv_padding_and_vocabulary(tmp_path):

@@ -19,8 +19,8 @@
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
 #   packed each), then pMNIST r-LSTM at auxiliary weights 10 and 100 | GPU3 p-LSTM t300 seed 0,
 #   then the length sweep. MNIST for the pMNIST run: .carry/mnistshim, carried with any part.
-# Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every run), SKIP_BENCH=1,
-# NO_INSTALL=1, DATA.
+# Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
+# RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
 HERE=/tmp/repo; WD=/tmp/wd; DATA="${DATA:-/tmp/data}"; RAW=/tmp/cifar_raw; BENCH=/tmp/bench
 PACK=/tmp/pack; SITE=/tmp/site; OUT="${OUT:-/tmp/out}"
@@ -28,11 +28,14 @@ export PYTHONPATH="$SITE:/tmp/mnistshim:$HERE" XLA_PYTHON_CLIENT_PREALLOCATE=fal
 read -ra GPU <<< "${GPUS:-0 1 2 3}"
 COMMON=(--config.data_dir="$DATA" --config.progress_bar=False --config.keep_checkpoints=1
         --config.validation_examples=5000 --config.train_eval_examples=5000
-        --config.model.recurrence=fused --config.optimizer=adam --config.lr_schedule=cosine
         --config.train_epochs=40)
+# every row but the Transformer (which has its own recipe in experiments/configs/paper.py)
+LSTM_COMMON=(--config.model.recurrence=fused --config.optimizer=adam --config.lr_schedule=cosine)
 AUX=(--config.pretrain_epochs=3 --config.train_epochs=30)  # the r-/p-LSTM rows: 3 + 30 epochs
 # shellcheck disable=SC2206
 EXTRA=(${RUN_FLAGS:-})
+# shellcheck disable=SC2206
+EXTRA_TRANSFORMER=(${RUN_FLAGS_TRANSFORMER:-})
 # From ../shared/data/cifar10_jpeg/SOURCE.md
 SHA="108dc92e2e37e317b15c0c5a486fbddf2b4c542ecff229919bab58262470ffcf  train_00.npz
 aa212faeffa143d73c9407ee6e5855ce016852a2e3c528d3e9890e988911d1f0  train_01.npz
@@ -74,14 +77,16 @@ stage() {
 
 run() {  # GPU NAME ROW FLAGS...: one training run, in the foreground
   local gpu="$1" name="$2" row="$3" code; shift 3
+  local own=("${LSTM_COMMON[@]}" "$@" "${EXTRA[@]}")
+  [ "$row" = transformer ] && own=("$@" "${EXTRA_TRANSFORMER[@]}")
   CUDA_VISIBLE_DEVICES="$gpu" python3 experiments/train.py \
     --config "experiments/configs/paper.py:${TASK:-cifar10_jpeg_lossy},$row" --workdir "$WD/$name" \
-    "${COMMON[@]}" "$@" "${EXTRA[@]}" > "$WD/$name.log" 2>&1
+    "${COMMON[@]}" "${own[@]}" > "$WD/$name.log" 2>&1
   code=$?
   echo "$(date +%T) $name exited $code" >> "$WD/orchestrator.log"
   # The fused kernel has not run these shapes on a GPU before: a run that fails before its first
   # checkpoint starts again on lax.scan, in a workdir of its own (the config differs).
-  if [ "$code" != 0 ] && [ "$code" != 143 ] && [ -z "${RETRY:-}" ] \
+  if [ "$code" != 0 ] && [ "$code" != 143 ] && [ -z "${RETRY:-}" ] && [ "$row" != transformer ] \
       && ! ls "$WD/$name/checkpoints/"[0-9]* > /dev/null 2>&1; then
     RETRY=1 run "$gpu" "${name}_scan" "$row" "$@" --config.model.recurrence=scan
   fi
@@ -241,7 +246,7 @@ plan_session8() {
   # Issue 12's leads for the CIFAR-10 r-LSTM gap, at session 6's recipe and length (3 + 30 epochs,
   # so they compare with its t300 runs; chosen on validation): the auxiliary weight (0.3, 3, 10
   # packed; 1 ran in sessions 6 and 7), no teacher forcing (the decoder must then draw on the
-  # anchor's state; horizon 300 and 0), r-LSTM full BPTT (never run); p-LSTM t300's second seed;
+  # anchor's state; horizon 300 and 0), r-LSTM full BPTT (never run); the Transformer row;
   # the LSTM rows at 100 epochs, 3 seeds packed (does the baseline keep gaining with length?);
   # then the Transformer's time and memory against length with cuDNN's fused attention.
   wait_for /tmp/cifar_ready || exit 1
@@ -252,7 +257,10 @@ plan_session8() {
      --config.model.teacher_forcing=False
    run "${GPU[1]}" cifar_rlstm_t0_no_teacher_forcing_seed_0 rlstm_t300 "${AUX[@]}" \
      --config.model.teacher_forcing=False --config.model.horizon=0) &
-  (run "${GPU[2]}" cifar_plstm_t300_seed_1 plstm_t300 "${AUX[@]}" --config.seed=1
+  # The Transformer row (never run on CIFAR-10): its own recipe (ours: AdamW with warm-up, as
+  # experiments/configs/paper.py sets for the row) on cuDNN's fused attention, 30 epochs
+  (run "${GPU[2]}" cifar_transformer_cudnn_seed_0 transformer --config.model.attention=cudnn \
+     --config.train_epochs=30
    run "${GPU[2]}" cifar_lstm_t300_100_epochs_seeds_0_2 lstm_t300 --config.train_epochs=100 \
      --config.runs.seeds="(0,1,2)") &
   (run "${GPU[3]}" cifar_rlstm_full_seed_0 rlstm_full "${AUX[@]}"

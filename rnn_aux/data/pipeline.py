@@ -38,6 +38,21 @@ def _prepared(data_dir: str, name: str) -> bool:
       os.path.exists(os.path.join(root, v, "dataset_info.json")) for v in os.listdir(root))
 
 
+def _offline_version(data_dir: str, name: str, fix: str) -> str:
+  """``name:VERSION`` of the version our builder writes now; a folder holding only other versions
+  (prepared by older code, e.g. in another order) is an error that names the fix."""
+  from rnn_aux.data import builders
+  base, _, config = name.partition("/")
+  version = str(builders.BUILDERS[base].VERSION)
+  root = os.path.join(data_dir, base, config) if config else os.path.join(data_dir, base)
+  if not os.path.exists(os.path.join(root, version, "dataset_info.json")):
+    found = sorted(v for v in os.listdir(root)
+                   if os.path.exists(os.path.join(root, v, "dataset_info.json")))
+    raise FileNotFoundError(f"{name} in {data_dir} is prepared as version {', '.join(found)}; "
+                            f"this code reads {version}: {fix}")
+  return f"{name}:{version}"
+
+
 def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: str = "auto"):
   """The TFDS data source of ``task``'s split.
 
@@ -61,7 +76,7 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
   if source == "offline" or (source == "auto" and _prepared(data_dir, task.offline)):
     if not _prepared(data_dir, task.offline):
       raise FileNotFoundError(f"{task.offline} is not prepared in {data_dir}: {fix}")
-    name = task.offline
+    name = _offline_version(data_dir, task.offline, fix)
   elif source == "catalog" or _prepared(data_dir, task.catalog):
     name = task.catalog
   else:

@@ -31,23 +31,27 @@ class Batch(NamedTuple):
   weight: np.ndarray   # B float32: 0 on padding rows of the last evaluation batch
 
 
-def _prepared(data_dir: str, name: str) -> bool:
+def _prepared_versions(data_dir: str, name: str) -> list[str]:
+  """The versions of TFDS dataset ``name`` (``base`` or ``base/config``) prepared in ``data_dir``."""
   base, _, config = name.partition("/")
   root = os.path.join(data_dir, base, config) if config else os.path.join(data_dir, base)
-  return os.path.isdir(root) and any(
-      os.path.exists(os.path.join(root, v, "dataset_info.json")) for v in os.listdir(root))
+  if not os.path.isdir(root):
+    return []
+  return sorted(v for v in os.listdir(root)
+                if os.path.exists(os.path.join(root, v, "dataset_info.json")))
+
+
+def _prepared(data_dir: str, name: str) -> bool:
+  return bool(_prepared_versions(data_dir, name))
 
 
 def _offline_version(data_dir: str, name: str, fix: str) -> str:
   """``name:VERSION`` of the version our builder writes now; a folder holding only other versions
   (prepared by older code, e.g. in another order) is an error that names the fix."""
   from rnn_aux.data import builders
-  base, _, config = name.partition("/")
-  version = str(builders.BUILDERS[base].VERSION)
-  root = os.path.join(data_dir, base, config) if config else os.path.join(data_dir, base)
-  if not os.path.exists(os.path.join(root, version, "dataset_info.json")):
-    found = sorted(v for v in os.listdir(root)
-                   if os.path.exists(os.path.join(root, v, "dataset_info.json")))
+  version = str(builders.BUILDERS[name.partition("/")[0]].VERSION)
+  found = _prepared_versions(data_dir, name)
+  if version not in found:
     raise FileNotFoundError(f"{name} in {data_dir} is prepared as version {', '.join(found)}; "
                             f"this code reads {version}: {fix}")
   return f"{name}:{version}"

@@ -154,6 +154,15 @@ def test_transformer_attention_through_dot_product_attention_equals_flax_s():
   # padding is ignored: the short examples' logits do not depend on what follows their length
   noise = jnp.where(valid[..., None], tokens, 255 - tokens)
   np.testing.assert_allclose(transformer.logits(params, xla, noise, valid), got, atol=1e-5)
+  # training: dropout on the attention output, gradients through the recomputed (remat) blocks
+  dropped = dataclasses.replace(xla, dropout=0.5)
+  def train_logits(p, s):
+    return transformer.logits(p, s, tokens, valid, train=True, dropout_key=jax.random.PRNGKey(2))
+  g = jax.jit(jax.grad(lambda p: jnp.sum(train_logits(p, dropped) ** 2)))(params)
+  query = g["block_0"]["MultiHeadDotProductAttention_0"]["query"]["kernel"]
+  assert np.all(np.isfinite(query)) and np.abs(query).max() > 0
+  assert np.abs(train_logits(params, dropped) - got).max() > 1e-3  # dropout acts in training
+  np.testing.assert_allclose(train_logits(params, xla), got, atol=1e-5)  # and only with a rate
   with pytest.raises(ValueError, match="unknown attention 'flash'; choose one of: flax, xla, cudnn"):
     dataclasses.replace(spec, attention="flash")
   if jax.default_backend() != "gpu":

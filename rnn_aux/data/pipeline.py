@@ -41,16 +41,13 @@ def _prepared_versions(data_dir: str, name: str) -> list[str]:
                 if os.path.exists(os.path.join(root, v, "dataset_info.json")))
 
 
-def _prepared(data_dir: str, name: str) -> bool:
-  return bool(_prepared_versions(data_dir, name))
-
-
-def _offline_version(data_dir: str, name: str, fix: str) -> str:
-  """``name:VERSION`` of the version our builder writes now; a folder holding only other versions
-  (prepared by older code, e.g. in another order) is an error that names the fix."""
+def _offline_version(data_dir: str, name: str, found: list[str], fix: str) -> str:
+  """``name:VERSION`` of the version our builder writes now, given the ``found`` prepared versions;
+  none prepared, or only others (by older code, e.g. in another order), is an error naming the fix."""
   from rnn_aux.data import builders
   version = str(builders.BUILDERS[name.partition("/")[0]].VERSION)
-  found = _prepared_versions(data_dir, name)
+  if not found:
+    raise FileNotFoundError(f"{name} is not prepared in {data_dir}: {fix}")
   if version not in found:
     raise FileNotFoundError(f"{name} in {data_dir} is prepared as version {', '.join(found)}; "
                             f"this code reads {version}: {fix}")
@@ -77,11 +74,10 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
   data_dir = os.path.expanduser(data_dir or os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"))
   fix = (f"prepare it offline with `python -m rnn_aux.data.prepare --dataset {task.name.split('@')[0]} "
          f"--data_dir {data_dir}` (see BUILD.md), or pass source='catalog' with a network")
-  if source == "offline" or (source == "auto" and _prepared(data_dir, task.offline)):
-    if not _prepared(data_dir, task.offline):
-      raise FileNotFoundError(f"{task.offline} is not prepared in {data_dir}: {fix}")
-    name = _offline_version(data_dir, task.offline, fix)
-  elif source == "catalog" or _prepared(data_dir, task.catalog):
+  offline = _prepared_versions(data_dir, task.offline)
+  if source == "offline" or (source == "auto" and offline):
+    name = _offline_version(data_dir, task.offline, offline, fix)
+  elif source == "catalog" or _prepared_versions(data_dir, task.catalog):
     name = task.catalog
   else:
     raise FileNotFoundError(f"dataset {task.name} not found in {data_dir}: {fix}")

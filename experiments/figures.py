@@ -6,7 +6,8 @@
 
 ``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
 (``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
-digitised points; LSTM full-BPTT runs among the workdirs give the reference line. Each run counts
+digitised points, one series per setting that differs from the loss's default (no teacher forcing,
+another auxiliary weight); LSTM full-BPTT runs among the workdirs give the reference line. Each run counts
 with its test accuracy at its best validation evaluation (its last one without a validation split).
 
 ``length`` (Figure 3 in kind): ``benchmarks/length_sweep.py``'s JSON lines, seconds per batch and
@@ -65,43 +66,63 @@ def _cell(values) -> str:
   return f"{report.mean_std(values)} ({len(values)})" if values else "-"
 
 
+def _variant(config: dict) -> str:
+  """What sets a run apart from its loss's default at the same horizon, for Figure 4's series
+  (empty for the default): runs with and without teacher forcing, or at another auxiliary
+  weight, are different settings and are not pooled."""
+  m = config["model"]
+  parts = ([] if m["aux"] != "reconstruction" or m.get("teacher_forcing", True)
+           else ["no teacher forcing"])
+  if config.get("aux_weight", 1.0) != 1.0:
+    parts.append(f"aux weight {config['aux_weight']:g}")
+  return ", ".join(parts)
+
+
 def bptt_length(workdirs, out: str) -> None:
-  groups = {}  # (label, horizon) -> accuracies
+  groups = {}  # ((label, variant), horizon) -> accuracies
   for config, acc in run_accuracies(workdirs):
     m = config["model"]
     if m["name"] != "lstm":
       continue
-    label = "lstm" if m["aux"] is None else report.aux_label(m["aux"])
-    groups.setdefault((label, m["horizon"]), []).append(acc)
-  horizons = sorted({h for (label, h) in groups if label != "lstm" and h is not None}
+    series = (("lstm", "") if m["aux"] is None
+              else (report.aux_label(m["aux"]), _variant(config)))
+    groups.setdefault((series, m["horizon"]), []).append(acc)
+  horizons = sorted({h for (s, h) in groups if s[0] != "lstm" and h is not None}
                     | set(PAPER_BPTT["rlstm"]), reverse=True)
   name = lambda h: "none" if h == 0 else str(h)
-  print("| supervised BPTT length | r-LSTM ours (runs) | r-LSTM paper | p-LSTM ours (runs) | "
-        "p-LSTM paper |")
-  print("|---|---|---|---|---|")
+  series_of = {label: sorted({s for (s, _) in groups if s[0] == label}) or [(label, "")]
+               for label in PAPER_BPTT}
+  title = lambda s: s[0] + (f" ({s[1]})" if s[1] else "")
+  columns = [(s, False) for s in series_of["rlstm"]] + [(("rlstm", ""), True)]
+  columns += [(s, False) for s in series_of["plstm"]] + [(("plstm", ""), True)]
+  print("| supervised BPTT length | " + " | ".join(
+      f"{title(s)} {'paper' if paper else 'ours (runs)'}" for s, paper in columns) + " |")
+  print("|---" * (len(columns) + 1) + "|")
   for h in horizons:
-    print(f"| {name(h)} | {_cell(groups.get(('rlstm', h), []))} | "
-          f"{PAPER_BPTT['rlstm'].get(h, '-')} | {_cell(groups.get(('plstm', h), []))} | "
-          f"{PAPER_BPTT['plstm'].get(h, '-')} |")
-  full = groups.get(("lstm", None), [])
+    cells = [str(PAPER_BPTT[s[0]].get(h, "-")) if paper else _cell(groups.get((s, h), []))
+             for s, paper in columns]
+    print(f"| {name(h)} | " + " | ".join(cells) + " |")
+  full = groups.get((("lstm", ""), None), [])
   print(f"\nLSTM full BPTT: ours {_cell(full)}, paper {PAPER_LSTM_FULL_CIFAR}. Test % at best "
         "validation, mean ± std (runs).")
-  fig, ax = plt.subplots(figsize=(6, 4))
+  fig, ax = plt.subplots(figsize=(7, 4.5))
   xs = np.arange(len(horizons))
   for label, color in (("rlstm", "C3"), ("plstm", "C2")):
     ax.plot(xs, [PAPER_BPTT[label].get(h, np.nan) for h in horizons], "--", color=color,
             label=f"{label} paper")
-    points = [(i, *_stat(groups[(label, h)])) for i, h in enumerate(horizons)
-              if (label, h) in groups]
-    if points:
-      i, mean, std = zip(*points)
-      ax.errorbar(i, mean, yerr=std, marker="o", color=color, capsize=3, label=f"{label} ours")
+    for k, s in enumerate(series_of[label]):
+      points = [(i, *_stat(groups[(s, h)])) for i, h in enumerate(horizons) if (s, h) in groups]
+      if points:
+        i, mean, std = zip(*points)
+        ax.errorbar(np.asarray(i) + 0.06 * k, mean, yerr=std, marker="osD^v<>"[k % 7],
+                    color=color, alpha=1.0 if not s[1] else 0.7, capsize=3,
+                    label=f"{title(s)} ours")
   ax.axhline(PAPER_LSTM_FULL_CIFAR, color="C0", linestyle=":", label="LSTM full BPTT paper")
   if full:
     ax.axhline(_stat(full)[0], color="C0", label="LSTM full BPTT ours")
   ax.set(xticks=xs, xticklabels=[name(h) for h in horizons], xlabel="supervised BPTT length",
          ylabel="test accuracy %")
-  ax.legend(fontsize=7); fig.tight_layout(); fig.savefig(out, dpi=100)
+  ax.legend(fontsize=6); fig.tight_layout(); fig.savefig(out, dpi=100)
   print(f"\nwrote {out}")
 
 

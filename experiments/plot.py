@@ -51,7 +51,9 @@ def draw(workdirs, x: str = "epoch", per_run: bool = False):
   ax_acc.set(xlabel=x, ylabel="accuracy")
   ax_acc.set_title("each run's test accuracy" if per_run else
                    "test (solid), validation (dashed), training subset (dotted)", fontsize=9)
-  ax_loss.legend(); ax_acc.legend(); fig.tight_layout()
+  # many workdirs per figure: small legends where the curves usually are not
+  ax_loss.legend(fontsize=7, loc="upper right"); ax_acc.legend(fontsize=7, loc="lower right")
+  fig.tight_layout()
   return fig
 
 

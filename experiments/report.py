@@ -58,6 +58,8 @@ def settings(config: dict) -> str:
   if m["name"] != "lstm":
     return out
   out += "" if m.get("input_embedding", True) else ", raw pixel inputs"
+  if m["aux"] == "reconstruction" and not m.get("teacher_forcing", True):
+    out += ", no teacher forcing"
   return out + f", {m['recurrence']}" + ("" if m["cell"] == "lstm" else f", {m['cell']} cell")
 
 

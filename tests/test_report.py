@@ -123,19 +123,28 @@ def test_cifar_lstms_read_scaled_pixels_by_default_and_the_report_says_so():
     config = paper.make(task, "lstm_t300")
     assert config.model.input_embedding is True
     assert "raw pixel inputs" not in report.settings(config.to_dict())
+  # CIFAR-10's r-LSTM decoder without teacher forcing (chosen on validation); the others keep it
+  for task, row, forcing in (("cifar10_jpeg_lossy@40", "rlstm_t300", False),
+                             ("cifar10", "rlstm_full", False), ("pmnist", "rlstm_t300", True),
+                             ("cifar10_jpeg_lossy", "plstm_t300", True)):
+    config = paper.make(task, row)
+    assert config.model.teacher_forcing is forcing, (task, row)
+    assert ("no teacher forcing" in report.settings(config.to_dict())) is not forcing
   assert "input_embedding" not in paper.make("cifar10_jpeg_lossy", "transformer").model
 
 
 def test_figures_bptt_length_and_length(tmp_path, capsys):
   from experiments import figures
   wds = []
-  for name, row, horizon, val_test in (("r300a", "rlstm_t300", 300, (0.6, 0.5)),
-                                       ("r300b", "rlstm_t300", 300, (0.7, 0.6)),
-                                       ("p0", "plstm_t300", 0, (0.4, 0.3)),
-                                       ("full", "lstm_full", None, (0.6, 0.55))):
+  for name, row, horizon, val_test, tf in (("r300a", "rlstm_t300", 300, (0.6, 0.5), True),
+                                           ("r300b", "rlstm_t300", 300, (0.7, 0.6), True),
+                                           ("r300nt", "rlstm_t300", 300, (0.8, 0.7), False),
+                                           ("p0", "plstm_t300", 0, (0.4, 0.3), True),
+                                           ("full", "lstm_full", None, (0.6, 0.55), True)):
     wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", row, val_test[1] + 0.05)
     config = json.loads((tmp_path / name / "config.json").read_text())
     config["model"]["horizon"] = horizon
+    config["model"]["teacher_forcing"] = tf
     (tmp_path / name / "config.json").write_text(json.dumps(config))
     res = json.loads((tmp_path / name / "results.json").read_text())
     # validation peaks at the first evaluation: the run counts with the test accuracy there
@@ -147,8 +156,11 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   png = tmp_path / "bptt.png"
   figures.main(["bptt_length", "--out", str(png)] + wds)
   out = capsys.readouterr().out
-  assert "| 300 | 55.0 ± 7.1 (2) | 66.0 | - | 64.5 |" in out
-  assert "| none | - | 37.5 | 30.0 (1) | 35.0 |" in out
+  # without teacher forcing: a series of its own, not pooled with the default's runs
+  assert ("| supervised BPTT length | rlstm ours (runs) | rlstm (no teacher forcing) ours (runs) "
+          "| rlstm paper | plstm ours (runs) | plstm paper |") in out
+  assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 66.0 | - | 64.5 |" in out
+  assert "| none | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
   assert "LSTM full BPTT: ours 55.0 (1), paper 58.8" in out
   assert png.stat().st_size > 1000
 

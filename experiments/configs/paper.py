@@ -13,9 +13,11 @@ Values the paper does not give are documented defaults, not the paper's (see PAP
 head (docs/results.md says why not ReLU). ``config.model`` holds only the chosen model's fields.
 On CIFAR-10 the LSTMs read the pixel values scaled to [0, 1] instead of a learned table per value
 (``model.input_embedding=False``, ours, chosen on validation: with the table they memorised the
-training set, docs/results.md "Session 6"). The Transformer row has its own recipe (ours): AdamW
-5e-4, weight decay 0.05, 1,000 warm-up steps, cosine decay; ``model.attention=cudnn`` on a GPU
-keeps its memory linear in length.
+training set, docs/results.md "Session 6"), and the r-LSTM's decoder runs without teacher forcing
+(``model.teacher_forcing=False``, ours, chosen on validation: with it the decoder reconstructed as
+well from another image's state as from its own, "Session 8"). The Transformer row has its own
+recipe (ours): AdamW 5e-4, weight decay 0.05, 1,000 warm-up steps, cosine decay;
+``model.attention=cudnn`` on a GPU keeps its memory linear in length.
 """
 import ml_collections
 
@@ -26,6 +28,10 @@ TASK_DEFAULTS = {"stanford_dogs_64": {"pretrain_epochs": 20}}
 # Per-task defaults of the LSTM models, by task name without ``@SIDE``.
 LSTM_TASK_DEFAULTS = {"cifar10": {"input_embedding": False},
                       "cifar10_jpeg_lossy": {"input_embedding": False}}
+# Per-task defaults of the r-LSTM rows: on CIFAR-10 the decoder runs without teacher forcing (ours,
+# chosen on validation: with it the decoder ignored the anchor's state; docs/results.md "Session 8")
+RLSTM_TASK_DEFAULTS = {"cifar10": {"teacher_forcing": False},
+                       "cifar10_jpeg_lossy": {"teacher_forcing": False}}
 
 
 def lstm_model() -> ml_collections.ConfigDict:
@@ -56,7 +62,7 @@ def lstm_model() -> ml_collections.ConfigDict:
   m.anchors_per_example = True
   m.decoder_sizes = (256, 256)
   m.decoder_head_sizes = (256,)
-  m.teacher_forcing = True
+  m.teacher_forcing = True      # the r-LSTM decoder reads the true previous value (CIFAR: False)
   m.aux_positions = False      # True: the decoder / predictor is told each target's position (ours)
   m.chunk = 128
   m.unroll = 8
@@ -135,6 +141,7 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
     m.horizon = 300
   if row.startswith("rlstm"):
     m.aux = "reconstruction"
+    m.update(RLSTM_TASK_DEFAULTS.get(task.split("@")[0], {}))
   if row.startswith("plstm"):
     m.aux = "prediction"
   if row in ("rlstm_full", "plstm_full"):

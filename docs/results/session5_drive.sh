@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..8) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..9) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -12,8 +12,11 @@
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
 #   [.carry/cifar_2 = train_03-06] stage; [.carry/cifar_3 = train_07-09, .carry/mnistshim] stage;
-#   [.carry/cifar_4 = test] stage; then poll SECS ... stop, fetch 3 4 ...
+#   [.carry/cifar_4 = test] stage; then poll SECS ..., the last as "poll SECS; stop" in one call
+#   (session 8 lost its machine between a last poll and a separate stop), fetch 3 4 ...
 # (one folder per call, all filled beforehand: the machine goes back after 30 s idle)
+# A plan runs today's defaults: CIFAR-10's r-LSTM has run without teacher forcing since session 8
+# (sessions 6-7's r-LSTM runs had it; pass --config.model.teacher_forcing=True to repeat them).
 # The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
 # GPU each, side by side; then, once the data is ready, one process per GPU at a time:
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
@@ -273,6 +276,28 @@ plan_session8() {
      CUDA_VISIBLE_DEVICES="${GPU[3]}" bench length_sweep python3 benchmarks/length_sweep.py \
        --sides 32,40,56,72,96,128 --steps 3 --rows transformer --set model.attention=cudnn
    fi) &
+}
+
+plan_session9() {
+  # Session 8 found the r-LSTM without teacher forcing above LSTM t300 on CIFAR-10 (one seed per
+  # auxiliary weight), and made it CIFAR's default. Here: the contrast's seeds at the weight chosen
+  # on validation (3); the same lead on pMNIST (weights 1, 3, 10, chosen on validation next);
+  # r-LSTM full BPTT without teacher forcing; p-LSTM t300's second seed; Figure 4's horizons 100,
+  # 50 and 1 without teacher forcing (weight 1, as its horizon-300 and horizon-0 points).
+  (wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_t300_no_teacher_forcing_aux_weight_1_3_10 rlstm_t300 \
+     --config.model.teacher_forcing=False --config.runs.seeds="(0,0,0)" \
+     --config.runs.aux_weight="(1,3,10)" --config.train_eval_examples=0 \
+     --config.pretrain_epochs=3 --config.train_epochs=26) &
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_t300_aux_weight_3_seeds_1_2 rlstm_t300 "${AUX[@]}" \
+     --config.aux_weight=3 --config.runs.seeds="(1,2)"
+   run "${GPU[0]}" cifar_rlstm_t1_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=1) &
+  (run "${GPU[2]}" cifar_rlstm_full_aux_weight_3_seed_0 rlstm_full "${AUX[@]}" --config.aux_weight=3
+   run "${GPU[2]}" cifar_rlstm_t100_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=100) &
+  (run "${GPU[3]}" cifar_plstm_t300_seed_1 plstm_t300 "${AUX[@]}" --config.seed=1
+   run "${GPU[3]}" cifar_rlstm_t50_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=50) &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -5,10 +5,13 @@
 A workdir's cell comes from its config.json (task, model and every setting but the seed); its runs
 (several when packed) from results.json. Workdirs of one cell are pooled: mean ± std over runs.
 With a validation split, each run is also reported at its best validation evaluation (the test
-accuracy there: settings and epochs are chosen on validation, never on test).
+accuracy there: settings and epochs are chosen on validation, never on test). Time to accuracy:
+the workdir's wall minutes at each run's first evaluation reaching the paper's test accuracy
+(packed runs share their workdir's minutes; runs whose evaluations carry no time show "-").
 """
 import copy
 import json
+import math
 import os
 import sys
 
@@ -69,17 +72,43 @@ def setting_items(config: dict) -> frozenset:
                    if k not in _NOT_SETTINGS)
 
 
+def _accuracy_of_run(entry, i: int):
+  """Run ``i``'s accuracy in one evaluation's entry (packed: its ``runs``), or None."""
+  if not entry:
+    return None
+  return entry["runs"][i]["accuracy"] if entry.get("runs") else entry["accuracy"]
+
+
 def run_curves(results: dict) -> list:
   """Per run (packed runs, or the one run): ``[(epoch, test accuracy, validation accuracy or
   None), ...]`` over its evaluations."""
-  def part(entry, i):
-    if not entry:
-      return None
-    return (entry.get("runs") or [entry])[i]["accuracy"] if entry.get("runs") else entry["accuracy"]
   history = results.get("history", [])
   n = len(results.get("runs") or []) or 1
-  return [[(e["epoch"], part(e, i), part(e.get("validation"), i)) for e in history]
-          for i in range(n)]
+  return [[(e["epoch"], _accuracy_of_run(e, i), _accuracy_of_run(e.get("validation"), i))
+           for e in history] for i in range(n)]
+
+
+def minutes_to(results: dict, i: int, target: float):
+  """Time to accuracy: the workdir's wall minutes (all its packed runs together, evaluations
+  included) at the first evaluation where run ``i``'s test accuracy reaches ``target``; ``inf``
+  if it never does; None if the evaluations carry no time (runs before session 9)."""
+  for entry in results.get("history", []):
+    if "wall_time_s" not in entry:
+      return None
+    if _accuracy_of_run(entry, i) >= target:
+      return entry["wall_time_s"] / 60
+  return math.inf if results.get("history") else None
+
+
+def _time_to_paper(minutes: list) -> str:
+  """A cell's time to the paper's accuracy: the mean over its runs that reached it, and how many
+  of its timed runs did."""
+  timed = [m for m in minutes if m is not None]
+  reached = [m for m in timed if m != math.inf]
+  if not timed:
+    return "-"
+  return (f"{np.mean(reached):.1f} ({len(reached)} of {len(timed)})" if reached
+          else f"not reached (0 of {len(timed)})")
 
 
 def runs_of(config: dict, results: dict) -> list:
@@ -131,6 +160,11 @@ def _add_workdir(cell: dict, results: dict) -> None:
   cell["status"].append(results.get("status", "not run"))
 
 
+def _paper(name: str, task: str):
+  """The paper's test accuracy % for a row on a task, or None."""
+  return PAPER.get(name, (None,) * 3)[COLUMNS[task]] if task in COLUMNS else None
+
+
 def main(workdirs):
   """One row per cell (row of Table 2, task, every setting but the seed): the mean ± std over its
   runs, from one or several workdirs (packed runs count one each)."""
@@ -138,12 +172,14 @@ def main(workdirs):
   for wd in workdirs:
     config, results = load_workdir(wd)
     touched = {}
-    for own, acc, curve in runs_of(config, results):
+    for i, (own, acc, curve) in enumerate(runs_of(config, results)):
       key = (row_name(own), own["task"], setting_items(own))
       cell = touched[key] = cells.setdefault(key, {
           "accs": [], "chosen": [], "epochs": [], "steps": [], "minutes": [], "status": [],
-          "setting": settings(own)})
+          "to_paper": [], "setting": settings(own)})
       cell["accs"] += [] if acc is None else [acc]
+      paper = _paper(row_name(own), own["task"])
+      cell["to_paper"].append(None if paper is None else minutes_to(results, i, paper / 100))
       chosen = chosen_on_validation(curve)
       cell["chosen"] += [chosen] if chosen else []
     for cell in touched.values():  # what the workdir ran, once per cell it holds runs of
@@ -158,7 +194,7 @@ def main(workdirs):
     differ = sorted(k for k, v in items if any((k, v) not in other for other in siblings))
     flat = dict(items)
     setting = ", ".join([cell["setting"]] + [f"{k}={flat[k]}" for k in differ])
-    paper = PAPER.get(name, (None,) * 3)[COLUMNS[task]] if task in COLUMNS else None
+    paper = _paper(name, task)
     span = lambda xs, f: f.format(min(xs)) + ("-" + f.format(max(xs)) if max(xs) > min(xs) else "")
     rows.append(
         f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
@@ -166,10 +202,11 @@ def main(workdirs):
         f"{mean_std([v for v, _ in cell['chosen']])} | {len(cell['accs'])} | "
         f"{'-' if paper is None else paper} | {span(cell['epochs'], '{:.1f}')} | "
         f"{span(cell['steps'], '{:d}')} | {span(cell['minutes'], '{:.1f}')} | "
-        f"{', '.join(sorted(set(cell['status'])))} | {setting} |")
+        f"{_time_to_paper(cell['to_paper'])} | {', '.join(sorted(set(cell['status'])))} | {setting} |")
   print("| model | task | ours: final test % | test % at best validation | best validation % | "
-        "runs | paper (test %) | epochs | steps | wall min per workdir | status | settings |")
-  print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        "runs | paper (test %) | epochs | steps | wall min per workdir | wall min to paper's test % | "
+        "status | settings |")
+  print("|---" * 13 + "|")
   print("\n".join(rows))
 
 

@@ -88,6 +88,8 @@ def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_d
   last = res["history"][-1]
   assert last["validation"]["examples"] == 96 and last["examples"] == 200
   assert last["train_subset"]["examples"] == 48  # the training fit, evaluated as test is
+  times = [h["wall_time_s"] for h in res["history"]]  # for time to accuracy
+  assert times == sorted(times) and 0 < times[-1] <= res["wall_time_s"]
   assert res["final_validation_accuracy"] == last["validation"]["accuracy"]
   assert "validation accuracy" in r.stdout
 

@@ -307,7 +307,9 @@ class _Periodic:
     evals = {name: _combine(evaluate(self.p_eval, params, data, self.n_dev))
              for name, data in self.run.eval_data.items()}
     # A history entry is the test result (as before validation existed) plus the others.
-    result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe}
+    # wall_time_s: the run's time so far (resumes included), for time to accuracy
+    result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe,
+              "wall_time_s": self.wall_time()}
     self.run.history.append(result)
     self.writer.scalars(step, {f"{name}/{k}": r[k] for name, r in
                                [("test", result)] + list(evals.items()) for k in ("accuracy", "loss")})

@@ -1,6 +1,7 @@
 """The paper's analyses (issue 13) from our runs: a markdown table on stdout and a PNG each.
 
   python experiments/figures.py bptt_length --out docs/results/bptt_length.png WORKDIR ...
+  python experiments/figures.py fit --out docs/results/fit.png WORKDIR ...
   python experiments/figures.py length --out docs/results/length.png SWEEP.jsonl ... \
       [--workdirs WORKDIR ...]
 
@@ -9,6 +10,10 @@
 digitised points, one series per setting that differs from the loss's default (no teacher forcing,
 another auxiliary weight); LSTM full-BPTT runs among the workdirs give the reference line. Each run counts
 with its test accuracy at its best validation evaluation (its last one without a validation split).
+
+``fit`` (Figure 5, optimisation and regularisation): each run's accuracy on the fixed training
+subset (``train_eval_examples``) and on test against steps, mean per row and setting, with a table
+at four steps.
 
 ``length`` (Figure 3 in kind): ``benchmarks/length_sweep.py``'s JSON lines, seconds per batch and
 peak memory against sequence length per row (points that failed, e.g. out of memory, are listed);
@@ -126,6 +131,56 @@ def bptt_length(workdirs, out: str) -> None:
   print(f"\nwrote {out}")
 
 
+def _fit_curves(workdirs) -> dict:
+  """Figure 5's data: ``{series: {step: ([training-subset accuracies], [test accuracies])}}``
+  over every run of the workdirs; a series is a Table 2 row and its setting (``_variant``)."""
+  out = {}
+  for wd in workdirs:
+    config, results = report.load_workdir(wd)
+    for i, (own, _, _) in enumerate(report.runs_of(config, results)):
+      variant = _variant(own) if own["model"]["name"] == "lstm" and own["model"]["aux"] else ""
+      # runs of different lengths have different schedules: apart
+      epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
+      series = f"{report.row_name(own)}, {epochs} epochs" + (f" ({variant})" if variant else "")
+      for entry in results.get("history", []):
+        train = report.accuracy_of_run(entry.get("train_subset"), i)
+        if train is not None:
+          at = out.setdefault(series, {}).setdefault(entry["step"], ([], []))
+          at[0].append(train)
+          at[1].append(report.accuracy_of_run(entry, i))
+  if not out:
+    raise SystemExit("error: no run among the workdirs evaluated a training subset; train with "
+                     "--config.train_eval_examples=N (e.g. 5000)")
+  return out
+
+
+def fit(workdirs, out: str) -> None:
+  """Figure 5: training-subset and test accuracy against steps, one series per row and setting;
+  the table gives both at a quarter, half, three quarters and the end of the shortest series."""
+  curves = _fit_curves(workdirs)
+  last = min(max(steps) for steps in curves.values())
+  marks = sorted({min((s for s in curves[name] if s >= last * f), default=None)
+                  for name in curves for f in (0.25, 0.5, 0.75, 1.0)} - {None})
+  print("| series (runs) | " + " | ".join(f"step {s}" for s in marks) + " |")
+  print("|---" * (len(marks) + 1) + "|")
+  for name, at in sorted(curves.items()):
+    runs = max(len(v[0]) for v in at.values())
+    cells = [f"{_stat(at[s][0])[0]:.1f} / {_stat(at[s][1])[0]:.1f}" if s in at else "-"
+             for s in marks]
+    print(f"| {name} ({runs}) | " + " | ".join(cells) + " |")
+  print("\nTraining subset % / test % at each step, mean over runs. Paper (Figure 5, ~400k "
+        "steps): r-LSTM and p-LSTM above LSTM in both throughout; training accuracy near 60-65%.")
+  fig, ax = plt.subplots(figsize=(7, 4.5))
+  for k, (name, at) in enumerate(sorted(curves.items())):
+    steps = sorted(at)
+    ax.plot(steps, [_stat(at[s][1])[0] for s in steps], "-", color=f"C{k}", label=f"{name} test")
+    ax.plot(steps, [_stat(at[s][0])[0] for s in steps], ":", color=f"C{k}",
+            label=f"{name} training subset")
+  ax.set(xlabel="step", ylabel="accuracy %")
+  ax.legend(fontsize=6); fig.tight_layout(); fig.savefig(out, dpi=100)
+  print(f"\nwrote {out}")
+
+
 def _sweep_points(paths):
   points = []
   for path in paths:
@@ -205,6 +260,9 @@ def main(argv):
   b = sub.add_parser("bptt_length", help="Figure 4: accuracy against supervised BPTT length")
   b.add_argument("--out", required=True)
   b.add_argument("workdirs", nargs="+")
+  f = sub.add_parser("fit", help="Figure 5: training-subset and test accuracy against steps")
+  f.add_argument("--out", required=True)
+  f.add_argument("workdirs", nargs="+")
   s = sub.add_parser("length", help="Figure 3 in kind: time, memory, accuracy against length")
   s.add_argument("--out", required=True)
   s.add_argument("sweeps", nargs="+", help="length_sweep.py JSON-lines files")
@@ -212,6 +270,8 @@ def main(argv):
   a = ap.parse_args(argv)
   if a.figure == "bptt_length":
     bptt_length(a.workdirs, a.out)
+  elif a.figure == "fit":
+    fit(a.workdirs, a.out)
   else:
     length(a.sweeps, a.workdirs, a.out)
 

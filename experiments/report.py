@@ -72,7 +72,7 @@ def setting_items(config: dict) -> frozenset:
                    if k not in _NOT_SETTINGS)
 
 
-def _accuracy_of_run(entry, i: int):
+def accuracy_of_run(entry, i: int):
   """Run ``i``'s accuracy in one evaluation's entry (packed: its ``runs``), or None."""
   if not entry:
     return None
@@ -84,7 +84,7 @@ def run_curves(results: dict) -> list:
   None), ...]`` over its evaluations."""
   history = results.get("history", [])
   n = len(results.get("runs") or []) or 1
-  return [[(e["epoch"], _accuracy_of_run(e, i), _accuracy_of_run(e.get("validation"), i))
+  return [[(e["epoch"], accuracy_of_run(e, i), accuracy_of_run(e.get("validation"), i))
            for e in history] for i in range(n)]
 
 
@@ -95,7 +95,7 @@ def minutes_to(results: dict, i: int, target: float):
   for entry in results.get("history", []):
     if "wall_time_s" not in entry:
       return None
-    if _accuracy_of_run(entry, i) >= target:
+    if accuracy_of_run(entry, i) >= target:
       return entry["wall_time_s"] / 60
   return math.inf if results.get("history") else None
 

@@ -80,6 +80,30 @@ def test_plot_per_run_draws_one_line_per_packed_run(tmp_path):
   assert [list(l.get_ydata()) for l in ax_acc.lines] == [[0.25, 0.5]]
 
 
+def test_figures_fit_tables_training_and_test_accuracy_per_series(tmp_path, capsys):
+  from experiments import figures
+  def run(name, row, curve, **overrides):  # curve: (step, train subset, test) per evaluation
+    wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", row, curve[-1][2], **overrides)
+    res = json.loads((tmp_path / name / "results.json").read_text())
+    res["history"] = [{"step": s, "epoch": s / 100, "accuracy": test,
+                       "train_subset": {"accuracy": train}} for s, train, test in curve]
+    (tmp_path / name / "results.json").write_text(json.dumps(res))
+    return wd
+  lstm = run("lstm", "lstm_t300", [(100, 0.3, 0.2), (200, 0.6, 0.4), (400, 0.9, 0.45)],
+             train_epochs=4)
+  rlstm = run("rlstm", "rlstm_t300", [(100, 0.4, 0.3), (200, 0.5, 0.5)], train_epochs=2)
+  png = tmp_path / "fit.png"
+  figures.main(["fit", "--out", str(png), lstm, rlstm])
+  out = capsys.readouterr().out
+  # the table's steps: a quarter ... the end of the shortest series (200), each at or after
+  assert "| series (runs) | step 100 | step 200 |" in out
+  assert "| lstm_t300, 4 epochs (1) | 30.0 / 20.0 | 60.0 / 40.0 |" in out
+  assert "| rlstm_t300, 2 epochs (no teacher forcing) (1) | 40.0 / 30.0 | 50.0 / 50.0 |" in out
+  assert png.stat().st_size > 1000
+  with pytest.raises(SystemExit, match="train_eval_examples"):
+    figures.main(["fit", "--out", str(png), _workdir(tmp_path, "bare", "mnist", "lstm_t300", 0.5)])
+
+
 def test_report_gives_time_to_the_papers_accuracy(tmp_path, capsys):
   # pMNIST r-LSTM t300: the paper's 92.8. Packed seeds 0, 1: run 0 reaches it at the second
   # evaluation (the workdir's 6.0 minutes), run 1 never does; a run of before timed

@@ -51,7 +51,7 @@ def parse_flags(argv):
     sys.exit(f"error: config file {path} does not exist (e.g. --config "
              "experiments/configs/paper.py:mnist,rlstm_t300)")
   try:
-    return flags.FLAGS(argv)
+    rest = flags.FLAGS(argv)
   except (KeyError, AttributeError) as e:  # ml_collections: an override of a field that is not there
     sys.exit(f"error: unknown config field {str(e).strip(chr(34))} (the config file lists the "
              "fields; see its docstring)")
@@ -61,6 +61,25 @@ def parse_flags(argv):
     line = errors[-1] if errors else lines[0]
     sys.exit(f"error: {line.split('Error: ', 1)[-1] if errors else line} "
              "(see --helpshort and the config file's docstring)")
+  _refuse_repeated_tuples(argv, _CONFIG.value)
+  return rest
+
+
+def _refuse_repeated_tuples(argv, config) -> None:
+  """A scalar override given twice takes the last value, but ml_collections joins a tuple's
+  (``--config.model.decoder_sizes=(128,)`` twice gives ``(128, 128)``): refuse that."""
+  seen = {}
+  for arg in argv[1:]:
+    if arg.startswith("--config.") and "=" in arg:
+      key = arg[len("--config."):].split("=", 1)[0]
+      seen[key] = seen.get(key, 0) + 1
+  for key, count in seen.items():
+    value = config
+    for part in key.split("."):
+      value = getattr(value, part, None)
+    if count > 1 and isinstance(value, tuple):
+      sys.exit(f"error: --config.{key} given {count} times, which joins the tuples into "
+               f"{value}; give it once")
 
 
 if __name__ == "__main__":

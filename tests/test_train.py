@@ -226,6 +226,8 @@ def test_config_values_are_checked_before_any_work(tmp_path, field, value, messa
     (["--config", SMOKE, "--config.model.cell=rnn"], "unknown recurrence cell 'rnn'"),
     (["--config", SMOKE, "--config.foo=1"], "unknown config field 'foo'"),
     (["--config", SMOKE.replace("paper.py", "nope.py")], "nope.py does not exist"),
+    (["--config", SMOKE, "--config.model.head_sizes=(8,)", "--config.model.head_sizes=(4,)"],
+     "--config.model.head_sizes given 2 times, which joins the tuples into (8, 4)"),
 ])
 def test_bad_flags_give_one_line_errors(tmp_path, mnist_dir, args, message):
   r = subprocess.run(TRAIN + args + ["--workdir", str(tmp_path / "w"),

@@ -7,9 +7,10 @@
 
 ``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
 (``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
-digitised points, one series per setting that differs from the loss's default (no teacher forcing,
-another auxiliary weight); LSTM full-BPTT runs among the workdirs give the reference line. Each run counts
-with its test accuracy at its best validation evaluation (its last one without a validation split).
+digitised points, one series per setting that differs from the loss's default (no teacher
+forcing, another auxiliary weight); LSTM full-BPTT runs among the workdirs give the reference line.
+Each run counts with its test accuracy at its best validation evaluation (its last one without a
+validation split).
 
 ``fit`` (Figure 5, optimisation and regularisation): each run's accuracy on the fixed training
 subset (``train_eval_examples``) and on test against steps, mean per row and setting, with a table

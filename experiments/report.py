@@ -202,10 +202,11 @@ def main(workdirs):
         f"{mean_std([v for v, _ in cell['chosen']])} | {len(cell['accs'])} | "
         f"{'-' if paper is None else paper} | {span(cell['epochs'], '{:.1f}')} | "
         f"{span(cell['steps'], '{:d}')} | {span(cell['minutes'], '{:.1f}')} | "
-        f"{_time_to_paper(cell['to_paper'])} | {', '.join(sorted(set(cell['status'])))} | {setting} |")
+        f"{_time_to_paper(cell['to_paper'])} | {', '.join(sorted(set(cell['status'])))} | "
+        f"{setting} |")
   print("| model | task | ours: final test % | test % at best validation | best validation % | "
-        "runs | paper (test %) | epochs | steps | wall min per workdir | wall min to paper's test % | "
-        "status | settings |")
+        "runs | paper (test %) | epochs | steps | wall min per workdir | "
+        "wall min to paper's test % | status | settings |")
   print("|---" * 13 + "|")
   print("\n".join(rows))
 

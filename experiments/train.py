@@ -70,7 +70,7 @@ def _refuse_repeated_tuples(argv, config) -> None:
   (``--config.model.decoder_sizes=(128,)`` twice gives ``(128, 128)``): refuse that."""
   seen = {}
   for arg in argv[1:]:
-    if arg.startswith("--config.") and "=" in arg:
+    if arg.startswith("--config."):  # --config.KEY=VALUE or --config.KEY VALUE
       key = arg[len("--config."):].split("=", 1)[0]
       seen[key] = seen.get(key, 0) + 1
   for key, count in seen.items():

@@ -73,9 +73,9 @@ def _cell(values) -> str:
 
 
 def _variant(config: dict) -> str:
-  """What sets a run apart from its loss's default at the same horizon, for Figure 4's series
-  (empty for the default): runs with and without teacher forcing, or at another auxiliary
-  weight, are different settings and are not pooled."""
+  """What sets an auxiliary-loss run apart from its loss's default, for the figures' series (empty
+  for the default): runs with and without teacher forcing, or at another auxiliary weight, are
+  different settings and are not pooled."""
   m = config["model"]
   parts = ([] if m["aux"] != "reconstruction" or m.get("teacher_forcing", True)
            else ["no teacher forcing"])

@@ -284,7 +284,7 @@ plan_session9() {
   # on validation (3); the same lead on pMNIST (weights 1, 3, 10, chosen on validation next);
   # r-LSTM full BPTT without teacher forcing; p-LSTM t300's second seed; Figure 4's horizons 100,
   # 50 and 1 without teacher forcing (weight 1, as its horizon-300 and horizon-0 points); the
-  # r-LSTM with a one-layer 128-unit decoder.
+  # r-LSTM with a one-layer 128-unit decoder; LSTM t300 and full at 33 epochs (3 seeds each).
   (wait_for /tmp/mnist_ready || exit 1
    TASK=pmnist run "${GPU[1]}" pmnist_rlstm_t300_no_teacher_forcing_aux_weight_1_3_10 rlstm_t300 \
      --config.model.teacher_forcing=False --config.runs.seeds="(0,0,0)" \
@@ -300,10 +300,16 @@ plan_session9() {
   (run "${GPU[0]}" cifar_rlstm_t300_aux_weight_3_seeds_1_2 rlstm_t300 "${AUX[@]}" \
      --config.aux_weight=3 --config.runs.seeds="(1,2)"
    run "${GPU[0]}" cifar_rlstm_t1_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=1) &
-  (run "${GPU[2]}" cifar_rlstm_full_aux_weight_3_seed_0 rlstm_full "${AUX[@]}" --config.aux_weight=3
+  # the LSTM baselines at the r-/p-LSTM's length (3 + 30 = 33 epochs, the cosine over them),
+  # 3 seeds packed, so the contrast compares equal schedules
+  (run "${GPU[2]}" cifar_lstm_t300_33_epochs_seeds_0_2 lstm_t300 --config.train_epochs=33 \
+     --config.runs.seeds="(0,1,2)"
+   run "${GPU[2]}" cifar_rlstm_full_aux_weight_3_seed_0 rlstm_full "${AUX[@]}" --config.aux_weight=3
    run "${GPU[2]}" cifar_rlstm_t100_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=100) &
   (run "${GPU[3]}" cifar_plstm_t300_seed_1 plstm_t300 "${AUX[@]}" --config.seed=1
-   run "${GPU[3]}" cifar_rlstm_t50_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=50) &
+   run "${GPU[3]}" cifar_rlstm_t50_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=50
+   run "${GPU[3]}" cifar_lstm_full_33_epochs_seeds_0_2 lstm_full --config.train_epochs=33 \
+     --config.runs.seeds="(0,1,2)") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

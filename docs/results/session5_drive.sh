@@ -359,6 +359,10 @@ case "$CMD" in
     done
     progress; snapshot ;;
   stop)
+    if [ ! -e /tmp/orchestrate.pid ]; then  # what session 8's separate stop call met
+      echo "ERROR: no runs on this machine: it is a fresh one (the one that ran them went back);" \
+        "their logs and results are in the last poll's snapshot.tgz" >&2; exit 1
+    fi
     kill -TERM -- -"$(cat /tmp/orchestrate.pid)" 2> /dev/null
     pkill -TERM -f experiments/train.py
     for _ in $(seq 150); do pgrep -f experiments/train.py > /dev/null || break; sleep 1; done

@@ -74,11 +74,11 @@ def _cell(values) -> str:
 
 def _variant(config: dict) -> str:
   """What sets an auxiliary-loss run apart from its loss's default, for the figures' series (empty
-  for the default): runs with and without teacher forcing, or at another auxiliary weight, are
-  different settings and are not pooled."""
-  m = config["model"]
-  parts = ([] if m["aux"] != "reconstruction" or m.get("teacher_forcing", True)
-           else ["no teacher forcing"])
+  for the default and for runs without an auxiliary loss): runs with and without teacher forcing,
+  or at another auxiliary weight, are different settings and are not pooled."""
+  if config["model"].get("aux") is None:
+    return ""
+  parts = ["no teacher forcing"] if report.without_teacher_forcing(config["model"]) else []
   if config.get("aux_weight", 1.0) != 1.0:
     parts.append(f"aux weight {config['aux_weight']:g}")
   return ", ".join(parts)
@@ -139,7 +139,7 @@ def _fit_curves(workdirs) -> dict:
   for wd in workdirs:
     config, results = report.load_workdir(wd)
     for i, (own, _, _) in enumerate(report.runs_of(config, results)):
-      variant = _variant(own) if own["model"]["name"] == "lstm" and own["model"]["aux"] else ""
+      variant = _variant(own)
       # runs of different lengths have different schedules: apart
       epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
       series = f"{report.row_name(own)}, {epochs} epochs" + (f" ({variant})" if variant else "")

@@ -50,6 +50,12 @@ def aux_label(name: str) -> str:
 _NOT_SETTINGS = set(config_guard.RESUMABLE_FIELDS) | {"seed", "runs.seeds", "eval_batch_size"}
 
 
+def without_teacher_forcing(model: dict) -> bool:
+  """Whether a run's r-LSTM decoder ran without teacher forcing (the flag means nothing to the
+  other models)."""
+  return model.get("aux") == "reconstruction" and not model.get("teacher_forcing", True)
+
+
 def settings(config: dict) -> str:
   """The choices the paper leaves open that runs of one row differ in most often."""
   m = config["model"]
@@ -61,7 +67,7 @@ def settings(config: dict) -> str:
   if m["name"] != "lstm":
     return out
   out += "" if m.get("input_embedding", True) else ", raw pixel inputs"
-  if m["aux"] == "reconstruction" and not m.get("teacher_forcing", True):
+  if without_teacher_forcing(m):
     out += ", no teacher forcing"
   return out + f", {m['recurrence']}" + ("" if m["cell"] == "lstm" else f", {m['cell']} cell")
 

@@ -136,12 +136,13 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
     c.warmup_steps, c.lr_schedule = 1000, "cosine"
     return c
   m = c.model = lstm_model()
-  m.update(LSTM_TASK_DEFAULTS.get(task.split("@")[0], {}))
+  base = task.split("@")[0]  # the per-task defaults hold for every size of a resized task
+  m.update(LSTM_TASK_DEFAULTS.get(base, {}))
   if row in ("lstm_t300", "rlstm_t300", "plstm_t300"):
     m.horizon = 300
   if row.startswith("rlstm"):
     m.aux = "reconstruction"
-    m.update(RLSTM_TASK_DEFAULTS.get(task.split("@")[0], {}))
+    m.update(RLSTM_TASK_DEFAULTS.get(base, {}))
   if row.startswith("plstm"):
     m.aux = "prediction"
   if row in ("rlstm_full", "plstm_full"):

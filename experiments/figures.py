@@ -42,6 +42,7 @@ else:  # run as a file (python experiments/figures.py): this folder is on sys.pa
 PAPER_BPTT = {"rlstm": {300: 66.0, 200: 63.0, 100: 60.5, 50: 58.0, 1: 46.0, 0: 37.5},
               "plstm": {300: 64.5, 200: 62.0, 100: 60.5, 50: 59.0, 1: 48.0, 0: 35.0}}
 PAPER_LSTM_FULL_CIFAR = 58.8
+PAPER_DECODER = [256, 256]  # the decoder the reviews report (two 256-unit layers; PAPER.md)
 # Figure 3, Stanford Dogs test accuracy % against length (LSTM, r-LSTM, p-LSTM, Transformer)
 PAPER_DOGS = {1600: (3.8, 6.8, 6.5, 11.8), 2304: (2.9, 6.2, 6.8, 10.3), 3136: (2.1, 5.8, 5.8, 6.8),
               5184: (1.4, 4.9, 6.5, 4.4), 6400: (1.9, 4.9, 4.2, 2.9), 9216: (1.1, 4.0, 4.6, 1.9),
@@ -75,12 +76,15 @@ def _cell(values) -> str:
 def _variant(config: dict) -> str:
   """What sets an auxiliary-loss run apart from its loss's default, for the figures' series (empty
   for the default and for runs without an auxiliary loss): runs with and without teacher forcing,
-  or at another auxiliary weight, are different settings and are not pooled."""
+  at another auxiliary weight or with another decoder are different settings and are not pooled."""
   if config["model"].get("aux") is None:
     return ""
   parts = ["no teacher forcing"] if report.without_teacher_forcing(config["model"]) else []
   if config.get("aux_weight", 1.0) != 1.0:
     parts.append(f"aux weight {config['aux_weight']:g}")
+  decoder = list(config["model"].get("decoder_sizes", PAPER_DECODER))
+  if decoder != PAPER_DECODER:
+    parts.append("decoder " + "x".join(map(str, decoder)))
   return ", ".join(parts)
 
 

@@ -185,12 +185,15 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   for name, row, horizon, val_test, tf in (("r300a", "rlstm_t300", 300, (0.6, 0.5), True),
                                            ("r300b", "rlstm_t300", 300, (0.7, 0.6), True),
                                            ("r300nt", "rlstm_t300", 300, (0.8, 0.7), False),
+                                           ("r300nt128", "rlstm_t300", 300, (0.7, 0.5), False),
                                            ("p0", "plstm_t300", 0, (0.4, 0.3), True),
                                            ("full", "lstm_full", None, (0.6, 0.55), True)):
     wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", row, val_test[1] + 0.05)
     config = json.loads((tmp_path / name / "config.json").read_text())
     config["model"]["horizon"] = horizon
     config["model"]["teacher_forcing"] = tf
+    if name == "r300nt128":
+      config["model"]["decoder_sizes"] = [128]
     (tmp_path / name / "config.json").write_text(json.dumps(config))
     res = json.loads((tmp_path / name / "results.json").read_text())
     # validation peaks at the first evaluation: the run counts with the test accuracy there
@@ -202,11 +205,12 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   png = tmp_path / "bptt.png"
   figures.main(["bptt_length", "--out", str(png)] + wds)
   out = capsys.readouterr().out
-  # without teacher forcing: a series of its own, not pooled with the default's runs
+  # without teacher forcing, and with another decoder: series of their own, not pooled
   assert ("| supervised BPTT length | rlstm ours (runs) | rlstm (no teacher forcing) ours (runs) "
-          "| rlstm paper | plstm ours (runs) | plstm paper |") in out
-  assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 66.0 | - | 64.5 |" in out
-  assert "| none | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
+          "| rlstm (no teacher forcing, decoder 128) ours (runs) | rlstm paper "
+          "| plstm ours (runs) | plstm paper |") in out
+  assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 50.0 (1) | 66.0 | - | 64.5 |" in out
+  assert "| none | - | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
   assert "LSTM full BPTT: ours 55.0 (1), paper 58.8" in out
   assert png.stat().st_size > 1000
 

@@ -18,7 +18,8 @@ at four steps.
 
 ``length`` (Figure 3 in kind): ``benchmarks/length_sweep.py``'s JSON lines, seconds per batch and
 peak memory against sequence length per row (points that failed, e.g. out of memory, are listed);
-with ``--workdirs``, the test accuracy of runs on ``TASK@SIDE`` tasks against their length. The
+with ``--workdirs``, the test accuracy of image-task runs (``TASK`` and its resized ``TASK@SIDE``)
+against their length, one series per row and setting (as ``bptt_length``'s). The
 paper's Figure 3 is on Stanford Dogs, which we cannot get: its numbers are shown for the shape of
 the curves, not as the same experiment.
 """
@@ -32,6 +33,8 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+from rnn_aux.data import tasks  # noqa: E402
 
 if __package__:
   from experiments import report  # noqa: E402
@@ -226,12 +229,14 @@ def length(sweeps, workdirs, out: str) -> None:
       cells.append("-" if p is None else f"error: {p['error'][:40]}" if "error" in p
                    else f"{p['s_per_batch']:.3g} s, {p['peak_MiB']:.0f} MiB")
     print(f"| {row} | " + " | ".join(cells) + " |")
-  accs = {}
+  accs, bases = {}, set()  # (row, variant, length) -> accuracies; the image tasks behind them
   for config, acc in run_accuracies(workdirs):
-    task = config["task"]
-    if "@" in task:
-      side = int(task.split("@")[1])
-      accs.setdefault((report.row_name(config), side * side), []).append(acc)
+    base = config["task"].partition("@")[0]
+    if base not in tasks.TASKS or tasks.TASKS[base].kind != "image":
+      continue  # lengths of npz:/tfds: tasks are known only from their data
+    bases.add(base)
+    task = tasks.get_task(config["task"])
+    accs.setdefault((report.row_name(config), _variant(config), task.seq_len), []).append(acc)
   panels = 3 if accs else 2
   fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4))
   for i, row in enumerate(rows):
@@ -243,17 +248,20 @@ def length(sweeps, workdirs, out: str) -> None:
   axes[0].set(xlabel="sequence length", ylabel="seconds per batch", xscale="log", yscale="log")
   axes[1].set(xlabel="sequence length", ylabel="peak MiB", xscale="log", yscale="log")
   if accs:
+    title = lambda row, variant: row + (f" ({variant})" if variant else "")
     print("\n| row | length | test % ours (runs) | paper, Stanford Dogs |")
     print("|---|---|---|---|")
-    for (row, t), values in sorted(accs.items()):
+    for (row, variant, t), values in sorted(accs.items()):
       k = PAPER_DOGS_ROWS.index(row) if row in PAPER_DOGS_ROWS else None
       paper = PAPER_DOGS.get(t, (None,) * 4)[k] if k is not None else None
-      print(f"| {row} | {t} | {_cell(values)} | {'-' if paper is None else paper} |")
-    for i, row in enumerate(sorted({r for r, _ in accs})):
-      ts = sorted(t for r, t in accs if r == row)
-      axes[2].plot(ts, [_stat(accs[(row, t)])[0] for t in ts], "o-", color=f"C{i}", label=row)
-    axes[2].set(xlabel="sequence length", ylabel="test accuracy % (CIFAR-10 resized)",
-                xscale="log")
+      print(f"| {title(row, variant)} | {t} | {_cell(values)} | "
+            f"{'-' if paper is None else paper} |")
+    for i, series in enumerate(sorted({(r, v) for r, v, _ in accs})):
+      ts = sorted(t for r, v, t in accs if (r, v) == series)
+      axes[2].plot(ts, [_stat(accs[(*series, t)])[0] for t in ts], "o-", color=f"C{i}",
+                   label=title(*series))
+    axes[2].set(xlabel="sequence length", xscale="log",
+                ylabel=f"test accuracy % ({', '.join(sorted(bases))}, resized)")
     axes[2].legend(fontsize=7)
   axes[0].legend(fontsize=7); fig.tight_layout(); fig.savefig(out, dpi=100)
   print(f"\nwrote {out}")

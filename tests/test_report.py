@@ -226,12 +226,21 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
             "overrides": ["model.attention=cudnn"]}]
   sweep.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
   resized = _workdir(tmp_path, "resized", "cifar10_jpeg_lossy@40", "rlstm_t300", 0.25)
-  figures.main(["length", "--out", str(png), str(sweep), "--workdirs", resized])
+  native = _workdir(tmp_path, "native", "cifar10_jpeg_lossy", "rlstm_t300", 0.5)
+  decoder_128 = _workdir(tmp_path, "d128", "cifar10_jpeg_lossy@40", "rlstm_t300", 0.3)
+  config = json.loads((tmp_path / "d128" / "config.json").read_text())
+  config["model"]["decoder_sizes"] = [128]
+  (tmp_path / "d128" / "config.json").write_text(json.dumps(config))
+  figures.main(["length", "--out", str(png), str(sweep), "--workdirs", resized, native,
+                decoder_128])
   out = capsys.readouterr().out
   assert "| lstm_full | 0.5 s, 900 MiB | error: RESOURCE_EXHAUSTED: Out of memory |" in out
   assert "| rlstm_t300 | 0.2 s, 3000 MiB | - |" in out
   assert "| transformer (default) | error: RESOURCE_EXHAUSTED | - |" in out
   assert "| transformer (model.attention=cudnn) | 0.1 s, 2000 MiB | - |" in out
-  assert "| rlstm_t300 | 1600 | 25.0 (1) | 6.8 |" in out
+  # the task's own length beside its resized ones; another decoder is a series of its own
+  assert "| rlstm_t300 (no teacher forcing) | 1024 | 50.0 (1) | - |" in out
+  assert "| rlstm_t300 (no teacher forcing) | 1600 | 25.0 (1) | 6.8 |" in out
+  assert "| rlstm_t300 (no teacher forcing, decoder 128) | 1600 | 30.0 (1) | 6.8 |" in out
   with pytest.raises(SystemExit, match="length_sweep"):
     figures.main(["length", "--out", str(png), str(tmp_path / "missing.jsonl")])

@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..9) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..10) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -310,6 +310,47 @@ plan_session9() {
    run "${GPU[3]}" cifar_rlstm_t50_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=50
    run "${GPU[3]}" cifar_lstm_full_33_epochs_seeds_0_2 lstm_full --config.train_epochs=33 \
      --config.runs.seeds="(0,1,2)") &
+}
+
+plan_session10() {
+  # Session 9: r-LSTM t300 without teacher forcing above LSTM t300 over 3 seeds at one schedule, and
+  # a one-layer 128-unit decoder as accurate at 2.9x less GPU time. Here, with that decoder: does
+  # the r-LSTM keep gaining past 33 epochs, where the LSTMs memorise (100 epochs, 3 seeds)? r-LSTM
+  # full BPTT's seeds; accuracy against sequence length at 40 and 56 pixels a side (1,600 and
+  # 3,136 steps; issue 13 item 3): r-LSTM t300, LSTM full and t300, 33 epochs as at 32. Also
+  # Figure 4's horizon 200 (weight 1 and 2x256, as its other horizons), the MNIST / pMNIST
+  # baselines at the r-LSTM's schedule, and MNIST's teacher-forced r-LSTM with the 1x128 decoder
+  # (session 9's MNIST run changed teacher forcing and decoder at once).
+  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_100_epochs_seeds_0_2 rlstm_t300 "${d128[@]}" \
+     --config.pretrain_epochs=3 --config.train_epochs=97 --config.runs.seeds="(0,1,2)"
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=mnist run "${GPU[0]}" mnist_lstm_t300_33_epochs_seeds_0_2 lstm_t300 \
+     --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
+  (run "${GPU[1]}" cifar_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" "${d128[@]}" \
+     --config.runs.seeds="(0,1,2)"
+   run "${GPU[1]}" cifar_rlstm_t200_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=200
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[1]}" pmnist_lstm_full_33_epochs_seeds_0_2 lstm_full \
+     --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
+  (TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
+     "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1)"
+   TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_lstm_full_seeds_0_2 lstm_full \
+     --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
+   TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_lstm_t300_seeds_0_2 lstm_t300 \
+     --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=mnist run "${GPU[2]}" mnist_rlstm_t300_decoder_128_aux_weight_1_3 rlstm_t300 "${AUX[@]}" \
+     --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,0)" \
+     --config.runs.aux_weight="(1,3)") &
+  (TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
+     "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1)"
+   TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_lstm_full_seeds_0_2 lstm_full \
+     --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
+   TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_lstm_t300_seeds_0_2 lstm_t300 \
+     --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

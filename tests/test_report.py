@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from experiments import report
@@ -244,3 +245,49 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   assert "| rlstm_t300 (no teacher forcing, decoder 128) | 1600 | 30.0 (1) | 6.8 |" in out
   with pytest.raises(SystemExit, match="length_sweep"):
     figures.main(["length", "--out", str(png), str(tmp_path / "missing.jsonl")])
+
+
+def _evaluated(tmp_path, name, preset, val_test_per_run, **runs):
+  """A workdir whose runs (packed when several) peak on validation at the first of two
+  evaluations; ``runs`` are per-run settings (``seeds``, ``aux_weight``)."""
+  wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", preset, 0.1)
+  config = json.loads((tmp_path / name / "config.json").read_text())
+  config["runs"].update(runs)
+  (tmp_path / name / "config.json").write_text(json.dumps(config))
+  entry = lambda k: {"runs": [{"accuracy": vt[k]} for vt in val_test_per_run]}
+  first = {"epoch": 1.0, **entry(1), "validation": entry(0)}
+  later = {"epoch": 2.0, "runs": [{"accuracy": 0.0} for _ in val_test_per_run],
+           "validation": {"runs": [{"accuracy": 0.0} for _ in val_test_per_run]}}
+  res = {"status": "completed", "history": [first, later],
+         "runs": [{"final_test_accuracy": 0.0} for _ in val_test_per_run]}
+  (tmp_path / name / "results.json").write_text(json.dumps(res))
+  return wd
+
+
+def test_contrast_selects_runs_and_agrees_with_welchs_formula(tmp_path, capsys):
+  from experiments import contrast
+  sweep = _evaluated(tmp_path, "sweep", "rlstm_t300", [(0.60, 0.55), (0.62, 0.53), (0.61, 0.54)],
+                     seeds=[0, 0, 0], aux_weight=[0.3, 1.0, 3.0])
+  seeds = _evaluated(tmp_path, "seeds", "rlstm_t300", [(0.58, 0.52), (0.59, 0.535)],
+                     seeds=[1, 2], aux_weight=[3.0, 3.0])
+  lstm = _evaluated(tmp_path, "lstm", "lstm_t300", [(0.57, 0.50), (0.55, 0.49), (0.56, 0.505)],
+                    seeds=[0, 1, 2])
+  contrast.main([sweep + ":aux_weight=3", seeds, "--against", lstm])
+  out = capsys.readouterr().out
+  # only the weight-3 run of the sweep, with each packed run's seed, at its best validation
+  assert "| A | sweep | 0 | 61.0 | 54.0 |" in out and "| A | sweep | 0 | 60.0" not in out
+  assert "| A | seeds | 2 | 59.0 | 53.5 |" in out and "| B | lstm | 1 | 55.0 | 49.0 |" in out
+  a, b = np.array([0.54, 0.52, 0.535]), np.array([0.50, 0.49, 0.505])
+  va, vb = a.var(ddof=1) / 3, b.var(ddof=1) / 3
+  t = (a.mean() - b.mean()) / np.sqrt(va + vb)
+  df = (va + vb) ** 2 / (va ** 2 / 2 + vb ** 2 / 2)
+  assert f"Welch's t = {t:.2f} ({df:.1f} degrees of freedom)" in out
+  assert f"A - B = {100 * (a.mean() - b.mean()):+.2f} points" in out
+  with pytest.raises(SystemExit, match="no config field 'aux_wieght'"):
+    contrast.main([sweep + ":aux_wieght=3", "--against", lstm])
+  with pytest.raises(SystemExit, match="no evaluated run"):
+    contrast.main([sweep + ":aux_weight=10", "--against", lstm])
+  with pytest.raises(SystemExit, match="WORKDIR:KEY=VALUE"):
+    contrast.main([sweep + ":aux_weight", "--against", lstm])
+  contrast.main([sweep + ":aux_weight=3", "--against", lstm])
+  assert "needs at least 2 runs in each group" in capsys.readouterr().out

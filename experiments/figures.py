@@ -91,6 +91,11 @@ def _variant(config: dict) -> str:
   return ", ".join(parts)
 
 
+def _title(name: str, variant: str) -> str:
+  """A series' name: the row (or row and schedule), then its setting in brackets if any."""
+  return name + (f" ({variant})" if variant else "")
+
+
 def bptt_length(workdirs, out: str) -> None:
   groups = {}  # ((label, variant), horizon) -> accuracies
   for config, acc in run_accuracies(workdirs):
@@ -105,11 +110,10 @@ def bptt_length(workdirs, out: str) -> None:
   name = lambda h: "none" if h == 0 else str(h)
   series_of = {label: sorted({s for (s, _) in groups if s[0] == label}) or [(label, "")]
                for label in PAPER_BPTT}
-  title = lambda s: s[0] + (f" ({s[1]})" if s[1] else "")
   columns = [(s, False) for s in series_of["rlstm"]] + [(("rlstm", ""), True)]
   columns += [(s, False) for s in series_of["plstm"]] + [(("plstm", ""), True)]
   print("| supervised BPTT length | " + " | ".join(
-      f"{title(s)} {'paper' if paper else 'ours (runs)'}" for s, paper in columns) + " |")
+      f"{_title(*s)} {'paper' if paper else 'ours (runs)'}" for s, paper in columns) + " |")
   print("|---" * (len(columns) + 1) + "|")
   for h in horizons:
     cells = [str(PAPER_BPTT[s[0]].get(h, "-")) if paper else _cell(groups.get((s, h), []))
@@ -129,7 +133,7 @@ def bptt_length(workdirs, out: str) -> None:
         i, mean, std = zip(*points)
         ax.errorbar(np.asarray(i) + 0.06 * k, mean, yerr=std, marker="osD^v<>"[k % 7],
                     color=color, alpha=1.0 if not s[1] else 0.7, capsize=3,
-                    label=f"{title(s)} ours")
+                    label=f"{_title(*s)} ours")
   ax.axhline(PAPER_LSTM_FULL_CIFAR, color="C0", linestyle=":", label="LSTM full BPTT paper")
   if full:
     ax.axhline(_stat(full)[0], color="C0", label="LSTM full BPTT ours")
@@ -149,7 +153,7 @@ def _fit_curves(workdirs) -> dict:
       variant = _variant(own)
       # runs of different lengths have different schedules: apart
       epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
-      series = f"{report.row_name(own)}, {epochs} epochs" + (f" ({variant})" if variant else "")
+      series = _title(f"{report.row_name(own)}, {epochs} epochs", variant)
       for entry in results.get("history", []):
         train = report.accuracy_of_run(entry.get("train_subset"), i)
         if train is not None:
@@ -248,18 +252,17 @@ def length(sweeps, workdirs, out: str) -> None:
   axes[0].set(xlabel="sequence length", ylabel="seconds per batch", xscale="log", yscale="log")
   axes[1].set(xlabel="sequence length", ylabel="peak MiB", xscale="log", yscale="log")
   if accs:
-    title = lambda row, variant: row + (f" ({variant})" if variant else "")
     print("\n| row | length | test % ours (runs) | paper, Stanford Dogs |")
     print("|---|---|---|---|")
     for (row, variant, t), values in sorted(accs.items()):
       k = PAPER_DOGS_ROWS.index(row) if row in PAPER_DOGS_ROWS else None
       paper = PAPER_DOGS.get(t, (None,) * 4)[k] if k is not None else None
-      print(f"| {title(row, variant)} | {t} | {_cell(values)} | "
+      print(f"| {_title(row, variant)} | {t} | {_cell(values)} | "
             f"{'-' if paper is None else paper} |")
     for i, series in enumerate(sorted({(r, v) for r, v, _ in accs})):
       ts = sorted(t for r, v, t in accs if (r, v) == series)
       axes[2].plot(ts, [_stat(accs[(*series, t)])[0] for t in ts], "o-", color=f"C{i}",
-                   label=title(*series))
+                   label=_title(*series))
     axes[2].set(xlabel="sequence length", xscale="log",
                 ylabel=f"test accuracy % ({', '.join(sorted(bases))}, resized)")
     axes[2].legend(fontsize=7)

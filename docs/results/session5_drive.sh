@@ -9,11 +9,14 @@
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
 #                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
+#                                               (CKPT_FIRST="WORKDIR ...": those workdirs' first)
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
 #   [.carry/cifar_2 = train_03-06] stage; [.carry/cifar_3 = train_07-09, .carry/mnistshim] stage;
 #   [.carry/cifar_4 = test] stage; then poll SECS ..., the last as "poll SECS; stop" in one call
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 3 4 ...
+#   Plan session10's last call: poll SECS; CKPT_FIRST="cifar_rlstm_t300_decoder_128_100_epochs_seeds_0_2
+#   cifar_rlstm_full_decoder_128_seeds_0_2" bash ... stop (the checkpoints the CPU probes read)
 # (one folder per call, all filled beforehand: the machine goes back after 30 s idle)
 # A plan runs today's defaults: CIFAR-10's r-LSTM has run without teacher forcing since session 8
 # (sessions 6-7's r-LSTM runs had it; pass --config.model.teacher_forcing=True to repeat them).
@@ -415,7 +418,11 @@ case "$CMD" in
     find . -path '*/checkpoints/*' -type f -print0 | xargs -0 sha256sum > checkpoints.sha256
     tar -czf "$OUT/runs.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints -- */ \
       orchestrator.log checkpoints.sha256
-    tar -czf - -- */checkpoints | split -b 15m -d - "$PACK/ckpt.tgz.part-"
+    # the workdirs named in CKPT_FIRST lead, so the parts that come back with this call hold them
+    first=(); rest=()
+    for n in ${CKPT_FIRST:-}; do [ -d "$n/checkpoints" ] && first+=("$n/checkpoints"); done
+    for d in */checkpoints; do [[ " ${first[*]} " == *" $d "* ]] || rest+=("$d"); done
+    tar -czf - -- "${first[@]}" "${rest[@]}" | split -b 15m -d - "$PACK/ckpt.tgz.part-"
     ls -la "$PACK"
     for p in 0 1 2; do [ -e "$PACK/ckpt.tgz.part-0$p" ] && cp "$PACK/ckpt.tgz.part-0$p" "$OUT/"; done
     ls -la "$OUT" ;;

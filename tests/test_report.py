@@ -158,7 +158,7 @@ def test_packed_runs_with_their_own_weights_are_separate_cells(tmp_path, capsys)
   assert "| rlstm_t300 | pmnist | 75.0 ± 7.1 | - | - | 2 | 92.8 |" in out  # a's first run + b
   assert "| rlstm_t300 | pmnist | 90.0 | - | - | 1 | 92.8 |" in out
   assert "aux_weight=100.0 |" in out and "aux_weight=10.0 |" in out
-  assert len([line for line in out.splitlines() if line.startswith("| rlstm_t300")]) == 2
+  assert len([line for line in out.splitlines() if line.startswith("| rlstm_t300 | pmnist")]) == 2
 
 
 def test_cifar_lstms_read_scaled_pixels_by_default_and_the_report_says_so():
@@ -247,10 +247,10 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
     figures.main(["length", "--out", str(png), str(tmp_path / "missing.jsonl")])
 
 
-def _evaluated(tmp_path, name, preset, val_test_per_run, **runs):
+def _evaluated(tmp_path, name, preset, val_test_per_run, task="cifar10_jpeg_lossy", **runs):
   """A workdir whose runs (packed when several) peak on validation at the first of two
   evaluations; ``runs`` are per-run settings (``seeds``, ``aux_weight``)."""
-  wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", preset, 0.1)
+  wd = _workdir(tmp_path, name, task, preset, 0.1)
   config = json.loads((tmp_path / name / "config.json").read_text())
   config["runs"].update(runs)
   (tmp_path / name / "config.json").write_text(json.dumps(config))
@@ -291,3 +291,21 @@ def test_contrast_selects_runs_and_agrees_with_welchs_formula(tmp_path, capsys):
     contrast.main([sweep + ":aux_weight", "--against", lstm])
   contrast.main([sweep + ":aux_weight=3", "--against", lstm])
   assert "needs at least 2 runs in each group" in capsys.readouterr().out
+
+
+def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path, capsys):
+  # r-LSTM t300 on CIFAR-10: weight 3 has the higher validation, weight 1 the higher test
+  w1 = _evaluated(tmp_path, "w1", "rlstm_t300", [(0.55, 0.56), (0.55, 0.56)], seeds=[0, 1],
+                  aux_weight=[1.0, 1.0])
+  w3 = _evaluated(tmp_path, "w3", "rlstm_t300", [(0.60, 0.50), (0.58, 0.52)], seeds=[0, 1],
+                  aux_weight=[3.0, 3.0])
+  # MNIST LSTM t300: one setting without a validation split; pMNIST: two such settings
+  mnist = _workdir(tmp_path, "mnist", "mnist", "lstm_t300", 0.9)
+  pm_a = _workdir(tmp_path, "pm_a", "pmnist", "lstm_t300", 0.8)
+  pm_b = _workdir(tmp_path, "pm_b", "pmnist", "lstm_t300", 0.85, learning_rate=0.01)
+  report.main([w1, w3, mnist, pm_a, pm_b])
+  out = capsys.readouterr().out
+  assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 51.0 ± 1.4 (2) | 65.9 |" in out
+  assert ("| lstm_t300 | 90.0 (1, no validation split) | 11.3 | "
+          "- (2 settings without a validation split) | 88.8 | - | 49.0 |") in out
+  assert "| transformer | - | 98.9 | - | 97.9 | - | 62.2 |" in out

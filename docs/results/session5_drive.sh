@@ -344,6 +344,10 @@ plan_session10() {
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
    TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_lstm_t300_seeds_0_2 lstm_t300 \
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
+   # weight 0.3's single run (session 8) has the best validation of the weights: its seeds, beside
+   # session 9's weight-3 runs with this decoder
+   run "${GPU[2]}" cifar_rlstm_t300_decoder_128_aux_weight_0.3_seeds_0_1 rlstm_t300 "${AUX[@]}" \
+     --config.aux_weight=0.3 --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,1)"
    wait_for /tmp/mnist_ready || exit 1
    TASK=mnist run "${GPU[2]}" mnist_rlstm_t300_decoder_128_aux_weight_1_3 rlstm_t300 "${AUX[@]}" \
      --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,0)" \

@@ -11,6 +11,8 @@
 #                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
 #                                               (CKPT_FIRST="WORKDIR ...": those workdirs' first)
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
+#   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
+#                         config.json, results.json and train.log into DEST/WORKDIR for docs/results
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
 #   [.carry/cifar_2 = train_03-06] stage; [.carry/cifar_3 = train_07-09, .carry/mnistshim] stage;
 #   [.carry/cifar_4 = test] stage; then poll SECS ..., the last as "poll SECS; stop" in one call
@@ -430,10 +432,25 @@ case "$CMD" in
     ls -la "$PACK"
     for p in 0 1 2; do [ -e "$PACK/ckpt.tgz.part-0$p" ] && cp "$PACK/ckpt.tgz.part-0$p" "$OUT/"; done
     ls -la "$OUT" ;;
+  collect)  # here, after the session: RUNS_TGZ DEST: each workdir's record into DEST/WORKDIR
+    [ $# = 2 ] && [ -f "$1" ] || { echo "usage: $0 collect RUNS_TGZ DEST (runs.tgz or" \
+      "snapshot.tgz of a stop or poll)" >&2; exit 2; }
+    tmp=$(mktemp -d) && tar -xzf "$1" -C "$tmp" || exit 1
+    mkdir -p "$2" && cp "$tmp"/orchestrator.log "$2"/ 2> /dev/null
+    for d in "$tmp"/*/; do
+      n=$(basename "$d"); [ -f "$d/config.json" ] || continue
+      mkdir -p "$2/$n" && cp "$d/config.json" "$2/$n/"
+      [ -f "$d/results.json" ] && cp "$d/results.json" "$2/$n/"
+      if [ -f "$d/train.log" ]; then cp "$d/train.log" "$2/$n/"
+      elif [ -f "$tmp/$n.log" ]; then cp "$tmp/$n.log" "$2/$n/train.log"; fi
+      echo "$2/$n"
+    done
+    rm -rf "$tmp" ;;
   fetch)
     mkdir -p "$OUT"
     for p in "$@"; do cp "$PACK/ckpt.tgz.part-$(printf %02d "$p")" "$OUT/"; done
     ls -la "$OUT" ;;
   *)
-    echo "usage: $0 setup | stage | poll SECS | stop | fetch N..." >&2; exit 2 ;;
+    echo "usage: $0 setup | stage | poll SECS | stop | fetch N... | collect RUNS_TGZ DEST" >&2
+    exit 2 ;;
 esac

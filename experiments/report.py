@@ -229,14 +229,14 @@ def table2(cells: dict) -> str:
   for (name, task, _), cell in cells.items():
     if name not in PAPER or task not in COLUMNS:
       continue
-    key = (name, COLUMNS[task])
+    key, lossy = (name, COLUMNS[task]), ", JPEG-lossy" if "lossy" in task else ""
     if cell["chosen"]:
       validated.setdefault(key, []).append((
           float(np.mean([v for v, _ in cell["chosen"]])),
-          f"{mean_std([t for _, t in cell['chosen']])} ({len(cell['chosen'])})"))
+          f"{mean_std([t for _, t in cell['chosen']])} ({len(cell['chosen'])}{lossy})"))
     elif cell["accs"]:
       unvalidated.setdefault(key, []).append(
-          f"{mean_std(cell['accs'])} ({len(cell['accs'])}, no validation split)")
+          f"{mean_std(cell['accs'])} ({len(cell['accs'])}{lossy}, no validation split)")
 
   def entry(key) -> str:
     if key in validated:

@@ -305,7 +305,7 @@ def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path,
   pm_b = _workdir(tmp_path, "pm_b", "pmnist", "lstm_t300", 0.85, learning_rate=0.01)
   report.main([w1, w3, mnist, pm_a, pm_b])
   out = capsys.readouterr().out
-  assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 51.0 ± 1.4 (2) | 65.9 |" in out
+  assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 51.0 ± 1.4 (2, JPEG-lossy) | 65.9 |" in out
   assert ("| lstm_t300 | 90.0 (1, no validation split) | 11.3 | "
           "- (2 settings without a validation split) | 88.8 | - | 49.0 |") in out
   assert "| transformer | - | 98.9 | - | 97.9 | - | 62.2 |" in out

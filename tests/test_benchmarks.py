@@ -58,3 +58,15 @@ def test_a_failed_point_records_the_exception_line_not_jax_s_trailing_note():
   assert timing.error_line(stderr).startswith("jax.errors.JaxRuntimeError: RESOURCE_EXHAUSTED")
   assert timing.error_line("Killed\n") == "Killed"
   assert timing.error_line("") == "no output"
+
+
+def test_packed_runs_times_the_decoder_it_is_given():
+  r = _run("packed_runs.py", "--variant", "rlstm_t300", "--runs", "1,2", "--batch", "2",
+           "--length", "32", "--steps", "1", "--decoder", "8")
+  assert r.returncode == 0, r.stderr[-2000:]
+  one, two = [json.loads(line) for line in r.stdout.strip().splitlines()]
+  assert (one["runs"], two["runs"], one["decoder"]) == (1, 2, [8])
+  # aggregate rate: 2 runs x batch 2 per step
+  assert abs(two["sequences_per_s"] - 4 / (two["step_ms"] / 1e3)) <= 0.01 * two["sequences_per_s"]
+  bad = _run("packed_runs.py", "--decoder", "2x256")
+  assert bad.returncode == 2 and "separated by commas" in bad.stderr.splitlines()[-1]

@@ -317,6 +317,12 @@ plan_session9() {
      --config.runs.seeds="(0,1,2)") &
 }
 
+packed_bench() {  # GPU DECODER: issue 11's packed r-LSTM t300 rate (MNIST sizes) with a decoder
+  [ "${SKIP_BENCH:-0}" = 1 ] && return
+  CUDA_VISIBLE_DEVICES="$1" bench "packed_runs_decoder_${2/,/x}" python3 benchmarks/packed_runs.py \
+    --recurrence fused --variant rlstm_t300 --runs 1,4,8 --steps 5 --decoder "$2"
+}
+
 plan_session10() {
   # Session 9: r-LSTM t300 without teacher forcing above LSTM t300 over 3 seeds at one schedule, and
   # a one-layer 128-unit decoder as accurate at 2.9x less GPU time. Here, with that decoder: does
@@ -325,22 +331,26 @@ plan_session10() {
   # 3,136 steps; issue 13 item 3): r-LSTM t300, LSTM full and t300, 33 epochs as at 32. Also
   # Figure 4's horizon 200 (weight 1 and 2x256, as its other horizons), the MNIST / pMNIST
   # baselines at the r-LSTM's schedule, and MNIST's teacher-forced r-LSTM with the 1x128 decoder
-  # (session 9's MNIST run changed teacher forcing and decoder at once).
+  # (session 9's MNIST run changed teacher forcing and decoder at once). While the data is staged,
+  # GPUs 0 and 1 time packed r-LSTM steps with each decoder (issue 11's target: >= 16k sequences/s).
   local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_100_epochs_seeds_0_2 rlstm_t300 "${d128[@]}" \
+  (wait_for /tmp/cifar_ready && echo "$(date +%T) data ready; starting the runs" \
+     >> "$WD/orchestrator.log") &
+  (packed_bench "${GPU[0]}" 128; wait_for /tmp/cifar_ready || exit 1
+   run "${GPU[0]}" cifar_rlstm_t300_decoder_128_100_epochs_seeds_0_2 rlstm_t300 "${d128[@]}" \
      --config.pretrain_epochs=3 --config.train_epochs=97 --config.runs.seeds="(0,1,2)"
    wait_for /tmp/mnist_ready || exit 1
    TASK=mnist run "${GPU[0]}" mnist_lstm_t300_33_epochs_seeds_0_2 lstm_t300 \
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
-  (run "${GPU[1]}" cifar_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" "${d128[@]}" \
+  (packed_bench "${GPU[1]}" 256,256; wait_for /tmp/cifar_ready || exit 1
+   run "${GPU[1]}" cifar_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" "${d128[@]}" \
      --config.runs.seeds="(0,1,2)"
    run "${GPU[1]}" cifar_rlstm_t200_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=200
    wait_for /tmp/mnist_ready || exit 1
    TASK=pmnist run "${GPU[1]}" pmnist_lstm_full_33_epochs_seeds_0_2 lstm_full \
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
-  (TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
+  (wait_for /tmp/cifar_ready || exit 1
+   TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
      "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1)"
    TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_lstm_full_seeds_0_2 lstm_full \
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
@@ -354,7 +364,8 @@ plan_session10() {
    TASK=mnist run "${GPU[2]}" mnist_rlstm_t300_decoder_128_aux_weight_1_3 rlstm_t300 "${AUX[@]}" \
      --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,0)" \
      --config.runs.aux_weight="(1,3)") &
-  (TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
+  (wait_for /tmp/cifar_ready || exit 1
+   TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
      "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1)"
    TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_lstm_full_seeds_0_2 lstm_full \
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)"

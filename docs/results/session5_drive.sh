@@ -323,6 +323,15 @@ packed_bench() {  # GPU DECODER: issue 11's packed r-LSTM t300 rate (MNIST sizes
     --recurrence fused --variant rlstm_t300 --runs 1,4,8 --steps 5 --decoder "$2"
 }
 
+resized_rows() {  # GPU SIDE: accuracy against length (issue 13 item 3) on CIFAR-10 at SIDE x SIDE,
+  # 33 epochs as at 32: r-LSTM t300 (1x128 decoder, weight 3, 2 seeds), LSTM full and t300 (3 each)
+  local task="cifar10_jpeg_lossy@$2" seeds3=(--config.train_epochs=33 --config.runs.seeds="(0,1,2)")
+  TASK="$task" run "$1" "cifar$2_rlstm_t300_decoder_128_seeds_0_1" rlstm_t300 "${AUX[@]}" \
+    --config.aux_weight=3 --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,1)"
+  TASK="$task" run "$1" "cifar$2_lstm_full_seeds_0_2" lstm_full "${seeds3[@]}"
+  TASK="$task" run "$1" "cifar$2_lstm_t300_seeds_0_2" lstm_t300 "${seeds3[@]}"
+}
+
 plan_session10() {
   # Session 9: r-LSTM t300 without teacher forcing above LSTM t300 over 3 seeds at one schedule, and
   # a one-layer 128-unit decoder as accurate at 2.9x less GPU time. Here, with that decoder: does
@@ -350,12 +359,7 @@ plan_session10() {
    TASK=pmnist run "${GPU[1]}" pmnist_lstm_full_33_epochs_seeds_0_2 lstm_full \
      --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
   (wait_for /tmp/cifar_ready || exit 1
-   TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
-     "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1)"
-   TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_lstm_full_seeds_0_2 lstm_full \
-     --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
-   TASK=cifar10_jpeg_lossy@40 run "${GPU[2]}" cifar40_lstm_t300_seeds_0_2 lstm_t300 \
-     --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
+   resized_rows "${GPU[2]}" 40
    # weight 0.3's single run (session 8) has the best validation of the weights: its seeds, beside
    # session 9's weight-3 runs with this decoder
    run "${GPU[2]}" cifar_rlstm_t300_decoder_128_aux_weight_0.3_seeds_0_1 rlstm_t300 "${AUX[@]}" \
@@ -365,12 +369,7 @@ plan_session10() {
      --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,0)" \
      --config.runs.aux_weight="(1,3)") &
   (wait_for /tmp/cifar_ready || exit 1
-   TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_rlstm_t300_decoder_128_seeds_0_1 rlstm_t300 \
-     "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1)"
-   TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_lstm_full_seeds_0_2 lstm_full \
-     --config.train_epochs=33 --config.runs.seeds="(0,1,2)"
-   TASK=cifar10_jpeg_lossy@56 run "${GPU[3]}" cifar56_lstm_t300_seeds_0_2 lstm_t300 \
-     --config.train_epochs=33 --config.runs.seeds="(0,1,2)") &
+   resized_rows "${GPU[3]}" 56) &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

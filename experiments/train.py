@@ -73,12 +73,12 @@ def _refuse_repeated_tuples(argv, config) -> None:
     if arg.startswith("--config."):  # --config.KEY=VALUE or --config.KEY VALUE
       key = arg[len("--config."):].split("=", 1)[0]
       seen[key] = seen.get(key, 0) + 1
-  for key, count in seen.items():
+  for key in [k for k, count in seen.items() if count > 1]:
     value = config
     for part in key.split("."):
       value = getattr(value, part, None)
-    if count > 1 and isinstance(value, tuple):
-      sys.exit(f"error: --config.{key} given {count} times, which joins the tuples into "
+    if isinstance(value, tuple):
+      sys.exit(f"error: --config.{key} given {seen[key]} times, which joins the tuples into "
                f"{value}; give it once")
 
 

@@ -77,17 +77,23 @@ def _cell(values) -> str:
 
 
 def _variant(config: dict) -> str:
-  """What sets an auxiliary-loss run apart from its loss's default, for the figures' series (empty
-  for the default and for runs without an auxiliary loss): runs with and without teacher forcing,
-  at another auxiliary weight or with another decoder are different settings and are not pooled."""
-  if config["model"].get("aux") is None:
-    return ""
-  parts = ["no teacher forcing"] if report.without_teacher_forcing(config["model"]) else []
-  if config.get("aux_weight", 1.0) != 1.0:
-    parts.append(f"aux weight {config['aux_weight']:g}")
-  decoder = list(config["model"].get("decoder_sizes", PAPER_DECODER))
-  if decoder != PAPER_DECODER:
-    parts.append("decoder " + "x".join(map(str, decoder)))
+  """What sets a run apart from its row's default, for the figures' series (empty for the
+  default): a regulariser (any row); for an auxiliary loss, running without teacher forcing,
+  another auxiliary weight or another decoder. Runs of different settings are not pooled."""
+  parts = []
+  if config["model"].get("aux") is not None:
+    parts += ["no teacher forcing"] if report.without_teacher_forcing(config["model"]) else []
+    if config.get("aux_weight", 1.0) != 1.0:
+      parts.append(f"aux weight {config['aux_weight']:g}")
+    decoder = list(config["model"].get("decoder_sizes", PAPER_DECODER))
+    if decoder != PAPER_DECODER:
+      parts.append("decoder " + "x".join(map(str, decoder)))
+  if config.get("augment", "none") != "none":
+    parts.append(f"{config['augment']} augmentation")
+  if config.get("weight_decay"):
+    parts.append(f"weight decay {config['weight_decay']:g}")
+  if config["model"].get("head_dropout"):
+    parts.append(f"head dropout {config['model']['head_dropout']:g}")
   return ", ".join(parts)
 
 

@@ -228,3 +228,40 @@ def test_an_image_task_resized_by_name(mnist_dir):
                         ("mnistt@14", "unknown dataset")]:
     with pytest.raises(ValueError, match=message):
       tasks.get_task(name)
+
+
+def test_flip_augmentation_mirrors_images_resumes_exactly_and_splits_over_hosts(mnist_dir):
+  from rnn_aux.data import augment
+  tokens = np.arange(2 * 9 * 2).reshape(2, 9, 2)  # two 3x3 images of 2 channels, row-major
+  out = augment.flip_left_right(tokens, 3, np.array([True, False]))
+  np.testing.assert_array_equal(out[0].reshape(3, 3, 2), tokens[0].reshape(3, 3, 2)[:, ::-1])
+  np.testing.assert_array_equal(out[1], tokens[1])
+  kw = dict(split="test", global_batch_size=64, seed=5)
+  plain, flipped = _loader("mnist", mnist_dir, **kw), _loader("mnist", mnist_dir, augment="flip", **kw)
+  p, f = next(plain), next(flipped)
+  np.testing.assert_array_equal(p.labels, f.labels)  # same examples, same order
+  images_p, images_f = p.tokens.reshape(64, 28, 28), f.tokens.reshape(64, 28, 28)
+  mirrored = np.array([np.array_equal(a[:, ::-1], b) and not np.array_equal(a, b)
+                       for a, b in zip(images_p, images_f)])
+  same = np.array([np.array_equal(a, b) for a, b in zip(images_p, images_f)])
+  assert (mirrored | same).all() and 16 < mirrored.sum() < 48
+  # a resumed loader draws the same flips; another step draws others
+  state = flipped.get_state()
+  expected = [next(flipped).tokens for _ in range(2)]
+  again = _loader("mnist", mnist_dir, augment="flip", **kw)
+  again.set_state(state)
+  for e in expected:
+    np.testing.assert_array_equal(next(again).tokens, e)
+  assert not np.array_equal(augment.flips(5, 0, 1, 64, slice(None)),
+                            augment.flips(5, 0, 2, 64, slice(None)))
+  # two hosts' halves are the one-host batch
+  task = tasks.get_task("mnist")
+  source = pipeline.load_source(task, "test", mnist_dir)
+  halves = [next(pipeline.SequenceLoader(task, source, global_batch_size=64, seed=5, augment="flip",
+                                         process_index=i, process_count=2)).tokens
+            for i in range(2)]
+  np.testing.assert_array_equal(np.concatenate(halves), f.tokens)
+  for name, flag, message in [("pmnist", "flip", "pmnist is permuted"),
+                              ("mnist", "crop", "choose one of none, flip")]:
+    with pytest.raises(ValueError, match=message):
+      _loader(name, mnist_dir, augment=flag, **kw)

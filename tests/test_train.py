@@ -95,9 +95,11 @@ def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_d
 
 
 @pytest.mark.parametrize("packed", [(), ("--config.runs.seeds=(0,5)",
-                                          "--config.runs.aux_weight=(1.0,0.5)")])
+                                          "--config.runs.aux_weight=(1.0,0.5)",
+                                          "--config.augment=flip")])
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir, packed):
-  # a step-decay schedule with warm-up: the rate at resume must come from the restored count
+  # a step-decay schedule with warm-up: the rate at resume must come from the restored count;
+  # the packed runs' images are flipped at random: the flips at resume must be the same
   extra = ("--config.train_epochs=2", "--config.checkpoint_every_steps=5",
            "--config.lr_schedule=step", "--config.warmup_steps=4", "--config.decay_fractions=(0.5,)",
            *packed)
@@ -203,6 +205,7 @@ def test_a_placed_state_compiles_the_step_once(packed):
     ("weight_decay", 0.1, r"weight_decay=0.1 applies to optimizer=adamw only \(optimizer=rmsprop\)"),
     ("weight_decay", -0.1, "weight_decay must be a number >= 0"),
     ("lr_schedule", "linear", "lr_schedule='linear': choose one of constant, step, cosine"),
+    ("augment", "crop", "augment='crop': choose one of none, flip"),
 ])
 def test_config_values_are_checked_before_any_work(tmp_path, field, value, message):
   from experiments.configs import paper
@@ -228,6 +231,8 @@ def test_config_values_are_checked_before_any_work(tmp_path, field, value, messa
     (["--config", SMOKE.replace("paper.py", "nope.py")], "nope.py does not exist"),
     (["--config", SMOKE, "--config.model.head_sizes=(8,)", "--config.model.head_sizes=(4,)"],
      "--config.model.head_sizes given 2 times, which joins the tuples into (8, 4)"),
+    (["--config", SMOKE, "--config.task=pmnist", "--config.augment=flip"],
+     "pmnist is permuted; set --config.augment=none"),
 ])
 def test_bad_flags_give_one_line_errors(tmp_path, mnist_dir, args, message):
   r = subprocess.run(TRAIN + args + ["--workdir", str(tmp_path / "w"),
@@ -322,7 +327,7 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
   config_guard.guard_config(str(tmp_path), old)
   same_as_then = {"learning_rate": 1e-3, "validation_examples": 0, "lr_schedule": "constant",
                   "warmup_steps": 0, "decay_fractions": [0.5, 0.75], "decay_factor": 0.1,
-                  "final_lr_fraction": 0.0, "weight_decay": 0.0,
+                  "final_lr_fraction": 0.0, "weight_decay": 0.0, "augment": "none",
                   "runs": {"seeds": [], "learning_rate": [], "aux_weight": []},
                   "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
                             "recurrence": "scan", "cell": "lstm", "aligned_truncation": False,

@@ -100,6 +100,7 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
   c.eval_examples = 0
   c.validation_examples = 0    # held out from the end of the train split, evaluated beside test
   c.train_eval_examples = 0    # the first N training examples, evaluated too ("train_subset")
+  c.augment = "none"           # none | flip: training images mirrored left-right at random (ours)
   c.seed = 0
   # Packed runs: R independent runs trained in one process by one vmapped step (one GPU serves
   # them together). seeds=() is one run with c.seed; learning_rate / aux_weight: one per seed, or

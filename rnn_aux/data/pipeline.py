@@ -6,7 +6,8 @@ batch ``i`` of it is ``perm[i*G:(i+1)*G]`` and host ``p`` of ``P`` takes its ``p
 last partial batch of an epoch; evaluation (``shuffle=False, drop_remainder=False``) visits every
 example once and pads the last batch with ``weight == 0`` rows. The loader's whole position is
 ``{"epoch", "step"}`` (:meth:`SequenceLoader.get_state`), so a resumed run sees exactly the batches
-it would have seen.
+it would have seen, augmentation included (``augment``, :mod:`rnn_aux.data.augment`: drawn from
+the seed and the position).
 
 Splits up to ``cache_bytes`` are read once into memory (MNIST: 55 MB), so a batch is one numpy
 gather; larger ones are read by random access per batch. Sources already in memory (``npz:``
@@ -19,6 +20,7 @@ from typing import Iterator, NamedTuple, Optional
 
 import numpy as np
 
+from rnn_aux.data import augment as augment_lib
 from rnn_aux.data import tasks
 
 SOURCES = ("auto", "offline", "catalog")
@@ -162,7 +164,7 @@ class SequenceLoader:
 
   def __init__(self, task: tasks.Task, source, *, global_batch_size: int, seed: int = 0,
                shuffle: bool = True, drop_remainder: bool = True, process_index: int = 0,
-               process_count: int = 1, cache_bytes: int = 4 << 30):
+               process_count: int = 1, cache_bytes: int = 4 << 30, augment: str = "none"):
     if global_batch_size <= 0:
       raise ValueError(f"batch size must be positive, got {global_batch_size}")
     if global_batch_size % process_count:
@@ -170,7 +172,8 @@ class SequenceLoader:
                        f"{process_count} hosts; use a multiple of {process_count}")
     if not 0 <= process_index < process_count:
       raise ValueError(f"process_index {process_index} outside [0, {process_count})")
-    self.task, self.source = task, source
+    augment_lib.check(task, augment)
+    self.task, self.source, self.augment = task, source, augment
     self.size = len(source)
     if self.size == 0:
       raise ValueError(f"{task.name}: the split is empty; prepare the dataset again")
@@ -244,15 +247,21 @@ class SequenceLoader:
     g, h = self.global_batch_size, self.host_batch_size
     start = self._step * g + self.process_index * h
     idx = order[start:start + h]
-    self._step += 1
+    step, self._step = self._step, self._step + 1
     n = len(idx)
     if n == h:
-      return self._take(idx)
-    # Last evaluation batch: pad with copies of row 0 (or of the first example), weight 0.
-    fill = np.full(h - n, order[0])
-    batch = self._take(np.concatenate([idx, fill]).astype(np.int64))
-    weight = np.concatenate([np.ones(n, np.float32), np.zeros(h - n, np.float32)])
-    return batch._replace(weight=weight)
+      batch = self._take(idx)
+    else:  # last evaluation batch: pad with copies of row 0 (or of the first example), weight 0
+      fill = np.full(h - n, order[0])
+      batch = self._take(np.concatenate([idx, fill]).astype(np.int64))
+      weight = np.concatenate([np.ones(n, np.float32), np.zeros(h - n, np.float32)])
+      batch = batch._replace(weight=weight)
+    if self.augment == "flip":
+      rows = slice(self.process_index * h, (self.process_index + 1) * h)
+      batch = batch._replace(tokens=augment_lib.flip_left_right(
+          batch.tokens, self.task.image_size,
+          augment_lib.flips(self.seed, self._epoch, step, self.global_batch_size, rows)))
+    return batch
 
   def epoch_batches(self) -> Iterator[Batch]:
     """One full pass from the start (evaluation), not touching the training position."""

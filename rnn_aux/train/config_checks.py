@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from rnn_aux import validation
-from rnn_aux.data import pipeline
+from rnn_aux.data import augment, pipeline
 from rnn_aux.train import step as step_lib
 
 _POSITIVE_INTS = ("batch_size", "eval_batch_size", "log_every_steps", "checkpoint_every_steps",
@@ -31,7 +31,7 @@ def check_config(config) -> None:
   if not (isinstance(config.learning_rate, (int, float)) and config.learning_rate > 0):
     raise ValueError(f"learning_rate must be a number > 0, got {config.learning_rate!r}")
   choices = {"optimizer": tuple(step_lib.OPTIMIZERS), "lr_schedule": step_lib.SCHEDULES,
-             "data_source": pipeline.SOURCES}
+             "data_source": pipeline.SOURCES, "augment": augment.AUGMENTS}
   for name, allowed in choices.items():
     if name in config and config[name] not in allowed:
       raise ValueError(f"{name}={config[name]!r}: choose one of {', '.join(allowed)}")

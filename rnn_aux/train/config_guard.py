@@ -17,7 +17,7 @@ RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoin
 # Fields added after runs existed: a saved config without one ran as this value says.
 LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_steps": 0,
                  "decay_fractions": [0.5, 0.75], "decay_factor": 0.1, "final_lr_fraction": 0.0,
-                 "weight_decay": 0.0,
+                 "weight_decay": 0.0, "augment": "none",
                  "runs": {"seeds": [], "learning_rate": [], "aux_weight": []}}
 LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm",
                                 "aligned_truncation": False, "aux_min_inside": None,

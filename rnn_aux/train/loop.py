@@ -22,7 +22,7 @@ import ml_collections
 import numpy as np
 
 from rnn_aux import feedforward
-from rnn_aux.data import pipeline, tasks
+from rnn_aux.data import augment, pipeline, tasks
 from rnn_aux.train import (checkpoint, config_checks, config_guard, metrics, models,
                            step as step_lib)
 
@@ -173,6 +173,7 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   config_checks.check_config(config)
   config_checks.check_workdir(workdir)
   task = tasks.get_task(config.task, config.data_dir or None)
+  augment.check(task, config.get("augment", "none"))  # before the data is read
   config_guard.guard_config(workdir, config.to_dict())
   model = models.build(config.model, task)
   n_total = jax.device_count()
@@ -192,7 +193,8 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   host = dict(process_index=jax.process_index(), process_count=jax.process_count())
   plan = run_plan(config)
   train_data = [pipeline.SequenceLoader(task, train_src, global_batch_size=config.batch_size,
-                                        seed=seed, **host) for seed in plan.seeds]
+                                        seed=seed, augment=config.get("augment", "none"), **host)
+                for seed in plan.seeds]
   eval_sets = {"test": test_src} if val_src is None else {"validation": val_src, "test": test_src}
   n_fit = config.get("train_eval_examples", 0)
   if n_fit:  # the fit to the training data, measured as test is (no dropout, whole examples)

@@ -237,7 +237,8 @@ def test_flip_augmentation_mirrors_images_resumes_exactly_and_splits_over_hosts(
   np.testing.assert_array_equal(out[0].reshape(3, 3, 2), tokens[0].reshape(3, 3, 2)[:, ::-1])
   np.testing.assert_array_equal(out[1], tokens[1])
   kw = dict(split="test", global_batch_size=64, seed=5)
-  plain, flipped = _loader("mnist", mnist_dir, **kw), _loader("mnist", mnist_dir, augment="flip", **kw)
+  plain = _loader("mnist", mnist_dir, **kw)
+  flipped = _loader("mnist", mnist_dir, augment="flip", **kw)
   p, f = next(plain), next(flipped)
   np.testing.assert_array_equal(p.labels, f.labels)  # same examples, same order
   images_p, images_f = p.tokens.reshape(64, 28, 28), f.tokens.reshape(64, 28, 28)

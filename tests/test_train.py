@@ -94,6 +94,50 @@ def test_validation_split_is_held_out_of_training_and_reported(tmp_path, mnist_d
   assert "validation accuracy" in r.stdout
 
 
+def test_early_stopping_reads_only_the_validation_history():
+  from rnn_aux.train import early_stop
+  def entry(epoch, *val):  # one evaluation; several validation accuracies: packed runs
+    v = ({"accuracy": val[0]} if len(val) == 1 else
+         {"accuracy": sum(val) / len(val), "runs": [{"accuracy": a} for a in val]})
+    return {"epoch": float(epoch), "accuracy": 0.1, "validation": v}
+  hist = [entry(1, 0.9), entry(2, 0.3), entry(3, 0.5), entry(4, 0.5), entry(5, 0.4)]
+  # epoch 1 is auxiliary-only pretraining (an untrained head): it does not count
+  assert early_stop.best_epochs(hist, after_epoch=1) == [3.0]  # the first of equals
+  assert early_stop.patience_exhausted(hist, after_epoch=1, patience=2)
+  assert not early_stop.patience_exhausted(hist, after_epoch=1, patience=3)
+  assert early_stop.patience_exhausted(hist, after_epoch=0, patience=4)
+  assert not early_stop.patience_exhausted(hist, after_epoch=1, patience=0)  # 0: never
+  assert not early_stop.patience_exhausted([{"epoch": 1.0, "accuracy": 0.2}], after_epoch=0,
+                                           patience=1)  # no validation split: never
+  packed = [entry(1, 0.5, 0.2), entry(2, 0.4, 0.3), entry(3, 0.4, 0.2)]
+  assert early_stop.best_epochs(packed, after_epoch=0) == [1.0, 2.0]
+  # a pack goes on while any of its runs still rises
+  assert not early_stop.patience_exhausted(packed, after_epoch=0, patience=2)
+  assert early_stop.patience_exhausted(packed, after_epoch=0, patience=1)
+
+
+def test_an_early_stopped_run_stays_stopped_on_restart(tmp_path, mnist_dir):
+  # a rate too small to change any prediction: validation accuracy never rises after epoch 1
+  wd = tmp_path / "run"
+  args = _args(wd, mnist_dir, "--config.validation_examples=64", "--config.train_epochs=5",
+               "--config.early_stop_epochs=1", "--config.learning_rate=1e-12")
+  r = subprocess.run(args, env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  res = json.loads((wd / "results.json").read_text())
+  spe = res["total_steps"] // 5
+  assert res["status"] == "early_stopped" and res["step"] == 2 * spe and res["epochs"] == 2
+  assert "stopping early at epoch 2.00" in r.stdout and "test accuracy" in r.stdout
+  r = subprocess.run(args, env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  again = json.loads((wd / "results.json").read_text())
+  assert again["status"] == "early_stopped" and again["step"] == 2 * spe
+  assert again["history"] == res["history"]
+  r = subprocess.run(_args(tmp_path / "no_val", mnist_dir, "--config.early_stop_epochs=3"),
+                     env=_env(), capture_output=True, text=True, timeout=300)
+  assert r.returncode != 0 and "Traceback" not in r.stderr
+  assert "set --config.validation_examples=N" in r.stderr
+
+
 @pytest.mark.parametrize("packed", [(), ("--config.runs.seeds=(0,5)",
                                           "--config.runs.aux_weight=(1.0,0.5)",
                                           "--config.augment=flip")])

@@ -12,7 +12,7 @@ _POSITIVE_INTS = ("batch_size", "eval_batch_size", "log_every_steps", "checkpoin
                   "keep_checkpoints")
 _NON_NEGATIVE_INTS = ("train_examples", "eval_examples", "validation_examples", "max_steps",
                       "pretrain_epochs", "train_epochs", "warmup_steps", "seed",
-                      "train_eval_examples")
+                      "train_eval_examples", "early_stop_epochs")
 _NON_NEGATIVE_FLOATS = ("clip_norm", "aux_weight", "final_lr_fraction", "weight_decay")
 
 
@@ -35,6 +35,9 @@ def check_config(config) -> None:
   for name, allowed in choices.items():
     if name in config and config[name] not in allowed:
       raise ValueError(f"{name}={config[name]!r}: choose one of {', '.join(allowed)}")
+  if config.get("early_stop_epochs") and not config.get("validation_examples"):
+    raise ValueError(f"early_stop_epochs={config.early_stop_epochs} stops on the validation split, "
+                     "and there is none; set --config.validation_examples=N")
   if config.get("weight_decay") and config.optimizer != "adamw":
     raise ValueError(f"weight_decay={config.weight_decay} applies to optimizer=adamw only "
                      f"(optimizer={config.optimizer}); set --config.optimizer=adamw")

@@ -13,11 +13,11 @@ import os
 
 # Fields that may change when resuming (they do not change what is computed).
 RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoints", "progress_bar",
-                    "data_dir", "train_eval_examples")
+                    "data_dir", "train_eval_examples", "early_stop_epochs")
 # Fields added after runs existed: a saved config without one ran as this value says.
 LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_steps": 0,
                  "decay_fractions": [0.5, 0.75], "decay_factor": 0.1, "final_lr_fraction": 0.0,
-                 "weight_decay": 0.0, "augment": "none",
+                 "weight_decay": 0.0, "augment": "none", "early_stop_epochs": 0,
                  "runs": {"seeds": [], "learning_rate": [], "aux_weight": []}}
 LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm",
                                 "aligned_truncation": False, "aux_min_inside": None,

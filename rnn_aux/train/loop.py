@@ -1,8 +1,9 @@
 """``train_and_evaluate(config, workdir)``: the paper's schedule, data parallel, resumable.
 
 Schedule: ``pretrain_epochs`` of the auxiliary loss alone (supervised weight 0), then
-``train_epochs`` of ``supervised + aux_weight * auxiliary``. The weights are traced scalars, so both
-phases share one compiled step. A run killed at any point and started again with the same config
+``train_epochs`` of ``supervised + aux_weight * auxiliary`` (fewer with ``early_stop_epochs``:
+:mod:`rnn_aux.train.early_stop`). The weights are traced scalars, so both phases share one
+compiled step. A run killed at any point and started again with the same config
 and workdir continues from its last checkpoint (state, RNG and data position) and ends with the
 parameters an uninterrupted run would have. SIGTERM (preemption) saves a checkpoint and returns;
 with several processes, all stop at the same step when any of them got the signal.
@@ -23,7 +24,7 @@ import numpy as np
 
 from rnn_aux import feedforward
 from rnn_aux.data import augment, pipeline, tasks
-from rnn_aux.train import (checkpoint, config_checks, config_guard, metrics, models,
+from rnn_aux.train import (checkpoint, config_checks, config_guard, early_stop, metrics, models,
                            step as step_lib)
 
 
@@ -364,9 +365,20 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
   aux_weights = np.asarray(run.plan.aux_weights, np.float32)
   lr_scales = np.asarray(run.plan.learning_rates, np.float32) / np.float32(config.learning_rate)
   bar = _progress(total_steps, step, config.progress_bar)
-  status, last_metrics = "completed", None
+  patience = config.get("early_stop_epochs", 0)
+
+  def stop_early() -> bool:
+    if not early_stop.patience_exhausted(run.history, after_epoch=run.pretrain_steps / spe,
+                                         patience=patience):
+      return False
+    print(f"stopping early at epoch {step / spe:.2f}: no run's validation accuracy rose in the "
+          f"last {patience} epochs", flush=True)
+    return True
+
+  status = "early_stopped" if stop_early() else "completed"  # a resumed run that had stopped
+  last_metrics = None
   try:
-    while step < total_steps:
+    while step < total_steps and status == "completed":
       sup_w = 0.0 if step < run.pretrain_steps else 1.0
       batches = [next(data) for data in run.train_data]
       rstate, last_metrics = p_train(rstate, *_shard_runs(batches, n_dev), jnp.float32(sup_w),
@@ -390,6 +402,8 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
       if checkpoint_step:
         periodic.check_finite(last_metrics["loss"], step)  # never save a diverged state
         periodic.save(step, rstate)
+      if at_epoch_end and stop_early():
+        status = "early_stopped"
     if last_metrics is not None:
       periodic.check_finite(last_metrics["loss"], step)
     if run.ckpt.latest_step() != step:
@@ -427,7 +441,7 @@ def _finish(run: _Setup, workdir: str, status: str, step: int, wall_time_s: floa
     results["final_test_accuracy_std"] = last["accuracy_std"]
   if jax.process_index() == 0:
     metrics.write_json_atomic(os.path.join(workdir, "results.json"), results)
-  if status == "completed" and history:
+  if status in ("completed", "early_stopped") and history:
     spread = (f" (mean of {plan.size} runs, std {last['accuracy_std']:.4f})"
               if plan.size > 1 else "")
     print(f"test accuracy {last['accuracy']:.4f}{spread} after {step} steps "

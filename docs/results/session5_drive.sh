@@ -376,8 +376,9 @@ plan_session11() {
   # Session 10: every CIFAR-10 run, r-LSTM included, peaks on validation at epoch 25-34 of 100 and
   # then memorises the training set, where the paper's models stay at 60-65% training accuracy
   # for ~1,000 epochs. Here, regularisers at 100 epochs, chosen on validation: random horizontal
-  # flips (config.augment, new) for r-LSTM t300 and both LSTMs, AdamW weight decay 0.1 for the
-  # r-LSTM t300; each stops 25 epochs after its best validation epoch (early_stop_epochs, new).
+  # flips (config.augment, new) for r-LSTM t300 and both LSTMs; AdamW weight decay 0.1 and, last,
+  # head dropout 0.5 for the r-LSTM t300; each stops 25 epochs after its best validation epoch
+  # (early_stop_epochs, new).
   # Also the p-LSTM with a one-layer 128-unit predictor on CIFAR-10, MNIST and pMNIST (3 seeds
   # each), and pMNIST's r-LSTM t300 (teacher forcing, 1x128 decoder, weight 3) and LSTM t300 at
   # one schedule (3 seeds each): the pMNIST contrast.
@@ -406,7 +407,9 @@ plan_session11() {
      --config.model.decoder_sizes="(128,)" "${seeds3[@]}"
    wait_for /tmp/mnist_ready || exit 1
    TASK=pmnist run "${GPU[3]}" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
-     --config.model.decoder_sizes="(128,)" "${seeds3[@]}") &
+     --config.model.decoder_sizes="(128,)" "${seeds3[@]}"
+   run "${GPU[3]}" cifar_rlstm_t300_decoder_128_head_dropout_0.5_seeds_0_2 rlstm_t300 \
+     "${d128[@]}" "${long[@]}" "${seeds3[@]}" --config.model.head_dropout=0.5) &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

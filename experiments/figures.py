@@ -4,6 +4,7 @@
   python experiments/figures.py fit --out docs/results/fit.png WORKDIR ...
   python experiments/figures.py length --out docs/results/length.png SWEEP.jsonl ... \
       [--workdirs WORKDIR ...]
+  python experiments/figures.py memory --out docs/results/memory.png [NAME=]INSPECT.json ...
 
 ``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
 (``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
@@ -22,6 +23,10 @@ with ``--workdirs``, the test accuracy of image-task runs (``TASK`` and its resi
 against their length, one series per row and setting (as ``bptt_length``'s). The
 paper's Figure 3 is on Stanford Dogs, which we cannot get: its numbers are shown for the shape of
 the curves, not as the same experiment.
+
+``memory`` (the mechanism, ours): ``experiments/inspect_run.py --probe_examples N`` outputs, the
+linear probe's R^2 of each input from the final state by distance from the end, one series per
+run (named ``NAME`` or by the file), beside what the label alone predicts.
 """
 import argparse
 import json
@@ -276,6 +281,41 @@ def length(sweeps, workdirs, out: str) -> None:
   print(f"\nwrote {out}")
 
 
+def memory(inspections, out: str) -> None:
+  named = []
+  for arg in inspections:
+    name, _, path = arg.rpartition("=")
+    name = name or os.path.splitext(os.path.basename(path))[0].removeprefix("inspect_")
+    try:
+      with open(path) as f:
+        bands = json.load(f).get("probe_r2_by_distance")
+    except (OSError, json.JSONDecodeError) as e:
+      raise SystemExit(f"error: {path}: {e}")
+    if not bands:
+      raise SystemExit(f"error: {path} has no probe; run inspect_run.py with --probe_examples N")
+    named.append((name, bands))
+  distances = [tuple(b["distance"]) for b in named[0][1]]
+  if any([tuple(b["distance"]) for b in bands] != distances for _, bands in named):
+    raise SystemExit("error: the inspections' probes have different distance bands (sequence "
+                     "lengths); compare runs of one task")
+  print("Probe R^2 of each input from the final state, by steps before the end\n")
+  print("| run | " + " | ".join(f"{lo}-{hi}" for lo, hi in distances) + " |")
+  print("|---|" + "---|" * len(distances))
+  label_only = [b["r2_from_the_label"] for b in named[0][1]]
+  for name, bands in named + [("from the label alone", None)]:
+    values = label_only if bands is None else [b["r2"] for b in bands]
+    print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+  mids = [(lo + hi) / 2 for lo, hi in distances]
+  fig, ax = plt.subplots(figsize=(7, 4))
+  for i, (name, bands) in enumerate(named):
+    ax.plot(mids, [b["r2"] for b in bands], "o-", color=f"C{i}", label=name)
+  ax.plot(mids, label_only, "k--", label="from the label alone")
+  ax.axhline(0, color="grey", lw=0.5)
+  ax.set(xlabel="steps before the end of the sequence", ylabel="probe R^2 of the input")
+  ax.legend(fontsize=7); fig.tight_layout(); fig.savefig(out, dpi=100)
+  print(f"\nwrote {out}")
+
+
 def main(argv):
   ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   sub = ap.add_subparsers(dest="figure", required=True)
@@ -289,13 +329,18 @@ def main(argv):
   s.add_argument("--out", required=True)
   s.add_argument("sweeps", nargs="+", help="length_sweep.py JSON-lines files")
   s.add_argument("--workdirs", nargs="*", default=[])
+  m = sub.add_parser("memory", help="the linear probe's R^2 against distance (inspect_run.py)")
+  m.add_argument("--out", required=True)
+  m.add_argument("inspections", nargs="+", help="[NAME=]inspect.json of inspect_run.py")
   a = ap.parse_args(argv)
   if a.figure == "bptt_length":
     bptt_length(a.workdirs, a.out)
   elif a.figure == "fit":
     fit(a.workdirs, a.out)
-  else:
+  elif a.figure == "length":
     length(a.sweeps, a.workdirs, a.out)
+  else:
+    memory(a.inspections, a.out)
 
 
 if __name__ == "__main__":

@@ -313,3 +313,28 @@ def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path,
   assert ("| lstm_t300 | 90.0 (1, no validation split) | 11.3 | "
           "- (2 settings without a validation split) | 88.8 | - | 49.0 |") in out
   assert "| transformer | - | 98.9 | - | 97.9 | - | 62.2 |" in out
+
+
+def test_figures_memory_tables_the_probe_by_distance(tmp_path, capsys):
+  from experiments import figures
+  def inspection(name, r2, bands=((0, 9), (10, 19))):
+    path = tmp_path / f"inspect_{name}.json"
+    path.write_text(json.dumps({"probe_r2_by_distance": [
+        {"distance": list(d), "r2": v, "r2_from_the_label": 0.01} for d, v in zip(bands, r2)]}))
+    return str(path)
+  png = tmp_path / "memory.png"
+  figures.main(["memory", "--out", str(png), "ours=" + inspection("a", [0.7, 0.4]),
+                inspection("lstm_t300", [0.6, -0.1])])
+  out = capsys.readouterr().out
+  assert "| run | 0-9 | 10-19 |" in out
+  assert "| ours | 0.700 | 0.400 |" in out
+  assert "| lstm_t300 | 0.600 | -0.100 |" in out  # named by its file
+  assert "| from the label alone | 0.010 | 0.010 |" in out
+  assert png.stat().st_size > 1000
+  bare = tmp_path / "bare.json"
+  bare.write_text(json.dumps({"loss": 1.0}))
+  with pytest.raises(SystemExit, match="run inspect_run.py with --probe_examples N"):
+    figures.main(["memory", "--out", str(png), str(bare)])
+  with pytest.raises(SystemExit, match="different distance bands"):
+    figures.main(["memory", "--out", str(png), inspection("b", [0.5, 0.2]),
+                  inspection("c", [0.5, 0.2], bands=((0, 4), (5, 9)))])

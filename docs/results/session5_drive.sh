@@ -27,6 +27,7 @@
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
 #   packed each), then pMNIST r-LSTM at auxiliary weights 10 and 100 | GPU3 p-LSTM t300 seed 0,
 #   then the length sweep. MNIST for the pMNIST run: .carry/mnistshim, carried with any part.
+# On a one-GPU machine: GPUS="0 0 0 0" (the four chains share it under CUDA MPS; NO_MPS=1: not).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -144,6 +145,13 @@ benchmarks() {
 
 orchestrate() {  # PLAN (default session5): which runs, chosen at setup
   cd "$HERE" || exit 1
+  # GPUS naming a GPU more than once (a one-GPU machine: GPUS="0 0 0 0"): its processes time-slice
+  # it unless CUDA MPS runs them side by side; the daemon lives as long as the machine
+  if [ -n "$(printf '%s\n' "${GPU[@]}" | sort | uniq -d)" ] && [ "${NO_MPS:-0}" != 1 ] \
+      && command -v nvidia-cuda-mps-control > /dev/null && ! pgrep -x nvidia-cuda-mps > /dev/null \
+      && nvidia-cuda-mps-control -d; then
+    echo "$(date +%T) MPS daemon started: GPUS=\"${GPU[*]}\" shares GPUs" >> "$WD/orchestrator.log"
+  fi
   "plan_${PLAN:-session5}"
   wait
   echo "$(date +%T) all done" >> "$WD/orchestrator.log"

@@ -228,6 +228,15 @@ def _sweep_points(paths):
   return points
 
 
+def _style(styles: dict, row: str, variant) -> dict:
+  """One colour per row in every panel of a figure, one line style per setting of the row."""
+  colours = styles.setdefault("colour", {})
+  settings = styles.setdefault(row, {})
+  settings.setdefault(variant, ("-", "--", ":", "-.")[len(settings) % 4])
+  return {"color": colours.setdefault(row, f"C{len(colours) % 10}"),
+          "linestyle": settings[variant]}
+
+
 def length(sweeps, workdirs, out: str) -> None:
   points = _sweep_points(sweeps)
   rows = sorted({p["label"] for p in points})
@@ -254,12 +263,17 @@ def length(sweeps, workdirs, out: str) -> None:
     accs.setdefault((report.row_name(config), _variant(config), task.seq_len), []).append(acc)
   panels = 3 if accs else 2
   fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4))
-  for i, row in enumerate(rows):
-    ok = [at[(row, t)] for t in lengths if (row, t) in at and "error" not in at[(row, t)]]
-    axes[0].plot([p["T"] for p in ok], [p["s_per_batch"] for p in ok], "o-", color=f"C{i}",
-                 label=row)
-    axes[1].plot([p["T"] for p in ok], [p["peak_MiB"] for p in ok], "o-", color=f"C{i}",
-                 label=row)
+  styles = {}
+  for label in rows:
+    ok = [at[(label, t)] for t in lengths if (label, t) in at and "error" not in at[(label, t)]]
+    if not ok:
+      continue
+    # a row timed one way only is its plain setting, drawn as its accuracies' plain setting is
+    style = _style(styles, ok[0]["row"], "" if label == ok[0]["row"] else label)
+    axes[0].plot([p["T"] for p in ok], [p["s_per_batch"] for p in ok], marker="o", label=label,
+                 **style)
+    axes[1].plot([p["T"] for p in ok], [p["peak_MiB"] for p in ok], marker="o", label=label,
+                 **style)
   axes[0].set(xlabel="sequence length", ylabel="seconds per batch", xscale="log", yscale="log")
   axes[1].set(xlabel="sequence length", ylabel="peak MiB", xscale="log", yscale="log")
   if accs:
@@ -270,10 +284,10 @@ def length(sweeps, workdirs, out: str) -> None:
       paper = PAPER_DOGS.get(t, (None,) * 4)[k] if k is not None else None
       print(f"| {_title(row, variant)} | {t} | {_cell(values)} | "
             f"{'-' if paper is None else paper} |")
-    for i, series in enumerate(sorted({(r, v) for r, v, _ in accs})):
+    for series in sorted({(r, v) for r, v, _ in accs}):
       ts = sorted(t for r, v, t in accs if (r, v) == series)
-      axes[2].plot(ts, [_stat(accs[(*series, t)])[0] for t in ts], "o-", color=f"C{i}",
-                   label=_title(*series))
+      axes[2].plot(ts, [_stat(accs[(*series, t)])[0] for t in ts], marker="o",
+                   label=_title(*series), **_style(styles, *series))
     axes[2].set(xlabel="sequence length", xscale="log",
                 ylabel=f"test accuracy % ({', '.join(sorted(bases))}, resized)")
     axes[2].legend(fontsize=7)

@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from rnn_aux import auxiliary
-from rnn_aux.train import config_guard
+from rnn_aux.train import config_guard, metrics
 
 PAPER = {  # Table 2, test accuracy %: (MNIST, pMNIST, CIFAR-10)
     "lstm_full": (98.3, 89.4, 58.8), "lstm_t300": (11.3, 88.8, 49.0),
@@ -81,9 +81,7 @@ def setting_items(config: dict) -> frozenset:
 
 def accuracy_of_run(entry, i: int):
   """Run ``i``'s accuracy in one evaluation's entry (packed: its ``runs``), or None."""
-  if not entry:
-    return None
-  return entry["runs"][i]["accuracy"] if entry.get("runs") else entry["accuracy"]
+  return metrics.run_accuracy(entry, i) if entry else None
 
 
 def run_curves(results: dict) -> list:

@@ -9,9 +9,7 @@ the same step of the run that went on.
 """
 from __future__ import annotations
 
-
-def _accuracy(entry: dict, run: int) -> float:
-  return entry["runs"][run]["accuracy"] if entry.get("runs") else entry["accuracy"]
+from rnn_aux.train import metrics
 
 
 def best_epochs(history: list, *, after_epoch: float) -> list:
@@ -21,7 +19,8 @@ def best_epochs(history: list, *, after_epoch: float) -> list:
   if not entries:
     return []
   n = len(entries[-1]["validation"].get("runs") or [None])
-  return [max(entries, key=lambda e: (_accuracy(e["validation"], r), -e["epoch"]))["epoch"]
+  return [max(entries, key=lambda e: (metrics.run_accuracy(e["validation"], r),
+                                      -e["epoch"]))["epoch"]
           for r in range(n)]
 
 

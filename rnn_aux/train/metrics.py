@@ -28,6 +28,12 @@ class MetricWriter:
       self._writer.close()
 
 
+def run_accuracy(evaluation: dict, run: int) -> float:
+  """Run ``run``'s accuracy in one evaluation of ``results.json``'s history (or its
+  ``validation`` / ``train_subset`` part): packed runs' own under ``runs``, else the one run's."""
+  return evaluation["runs"][run]["accuracy"] if evaluation.get("runs") else evaluation["accuracy"]
+
+
 def write_json_atomic(path: str, obj) -> None:
   tmp = path + ".tmp"
   with open(tmp, "w") as f:

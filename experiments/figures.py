@@ -230,8 +230,8 @@ def _sweep_points(paths):
 
 def _style(styles: dict, row: str, variant) -> dict:
   """One colour per row in every panel of a figure, one line style per setting of the row."""
-  colours = styles.setdefault("colour", {})
-  settings = styles.setdefault(row, {})
+  colours = styles.setdefault("colour", {})  # row -> colour
+  settings = styles.setdefault("setting", {}).setdefault(row, {})  # row -> setting -> line style
   settings.setdefault(variant, ("-", "--", ":", "-.")[len(settings) % 4])
   return {"color": colours.setdefault(row, f"C{len(colours) % 10}"),
           "linestyle": settings[variant]}

@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..11) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..12) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -14,10 +14,11 @@
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
 #                         config.json, results.json and train.log into DEST/WORKDIR for docs/results
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
-#   [.carry/cifar_2 = train_03-06] stage; [.carry/cifar_3 = train_07-09, .carry/mnistshim] stage;
-#   [.carry/cifar_4 = test] stage; then poll SECS ..., the last as "poll SECS; stop" in one call
+#   [.carry/cifar_2 = train_03-05] stage; [.carry/cifar_3 = train_06-08] stage; [.carry/cifar_4 =
+#   train_09, test] stage; [.carry/mnistshim] stage (each part ~41 MiB beside a ~11 MiB tree: one
+#   part a call); then poll SECS ..., the last as "poll SECS; stop" in one call
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 3 4 ...
-#   Plan session11's last call: poll SECS; CKPT_FIRST="cifar_rlstm_t300_decoder_128_flip_seeds_0_2
+#   Plans session11-12's last call: poll SECS; CKPT_FIRST="cifar_rlstm_t300_decoder_128_flip_seeds_0_2
 #   cifar_plstm_t300_decoder_128_seeds_0_2" bash ... stop (the checkpoints the CPU probes read)
 # (one folder per call, all filled beforehand: the machine goes back after 30 s idle)
 # A plan runs today's defaults: CIFAR-10's r-LSTM has run without teacher forcing since session 8
@@ -27,7 +28,7 @@
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
 #   packed each), then pMNIST r-LSTM at auxiliary weights 10 and 100 | GPU3 p-LSTM t300 seed 0,
 #   then the length sweep. MNIST for the pMNIST run: .carry/mnistshim, carried with any part.
-# On a one-GPU machine: GPUS="0 0 0 0" (the four chains share it under CUDA MPS; NO_MPS=1: not).
+# On a two-GPU machine: GPUS="0 1 1 0"; on a one-GPU machine: GPUS="0 0 0 0" (the four chains share it under CUDA MPS; NO_MPS=1: not).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -418,6 +419,47 @@ plan_session11() {
      --config.model.decoder_sizes="(128,)" "${seeds3[@]}"
    run "${GPU[3]}" cifar_rlstm_t300_decoder_128_head_dropout_0.5_seeds_0_2 rlstm_t300 \
      "${d128[@]}" "${long[@]}" "${seeds3[@]}" --config.model.head_dropout=0.5) &
+}
+
+plan_session12() {
+  # Session 11's runs of plan_session11 were lost with their machine before they came back (only
+  # their partial readings in the session's notes, not in docs/). Its regularisers again, with the
+  # r-LSTM's two combined and the same regularisers for LSTM t300 (the contrast's control), each
+  # chosen on validation; p-LSTM t300 and r-LSTM full regularised too; pMNIST and MNIST after.
+  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
+  local p128=(--config.model.decoder_sizes="(128,)")
+  local long=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
+  local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25)
+  local seeds3=(--config.runs.seeds="(0,1,2)") flip=--config.augment=flip
+  local wd=(--config.optimizer=adamw --config.weight_decay=0.1)
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_seeds_0_2 rlstm_t300 "${d128[@]}" \
+     "${long[@]}" "${seeds3[@]}" "$flip"
+   run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_t300 \
+     "${d128[@]}" "${long[@]}" "${seeds3[@]}" "$flip" "${wd[@]}"
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_seeds_0_2 rlstm_t300 "${AUX[@]}" \
+     "${d128[@]}" "${seeds3[@]}") &
+  (run "${GPU[1]}" cifar_lstm_t300_flip_seeds_0_2 lstm_t300 "${lstm100[@]}" "${seeds3[@]}" "$flip"
+   run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_seeds_0_2 lstm_t300 "${lstm100[@]}" \
+     "${seeds3[@]}" "$flip" "${wd[@]}"
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[1]}" pmnist_lstm_t300_33_epochs_seeds_0_2 lstm_t300 \
+     --config.train_epochs=33 "${seeds3[@]}") &
+  (run "${GPU[2]}" cifar_rlstm_t300_decoder_128_weight_decay_0.1_seeds_0_2 rlstm_t300 \
+     "${d128[@]}" "${long[@]}" "${seeds3[@]}" "${wd[@]}"
+   run "${GPU[2]}" cifar_lstm_full_flip_seeds_0_2 lstm_full "${lstm100[@]}" "${seeds3[@]}" "$flip"
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=mnist run "${GPU[2]}" mnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+     "${p128[@]}" "${seeds3[@]}") &
+  (run "${GPU[3]}" cifar_plstm_t300_decoder_128_flip_weight_decay_0.1_seeds_0_2 plstm_t300 \
+     "${p128[@]}" "${long[@]}" "${seeds3[@]}" "$flip" "${wd[@]}"
+   wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[3]}" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+     "${p128[@]}" "${seeds3[@]}"
+   run "${GPU[3]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
+     "${d128[@]}" "${long[@]}" "${seeds3[@]}" "$flip" "${wd[@]}") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

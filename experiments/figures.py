@@ -178,10 +178,11 @@ def _fit_curves(workdirs) -> dict:
 
 
 def fit(workdirs, out: str) -> None:
-  """Figure 5: training-subset and test accuracy against steps, one series per row and setting;
-  the table gives both at a quarter, half, three quarters and the end of the shortest series."""
+  """Figure 5: training-subset and test accuracy against steps, one series per row and setting,
+  in two panels; the table gives both at a quarter, half, three quarters and the end of the
+  longest series ("-" where a series has stopped: early, or preempted)."""
   curves = _fit_curves(workdirs)
-  last = min(max(steps) for steps in curves.values())
+  last = max(max(steps) for steps in curves.values())
   marks = sorted({min((s for s in curves[name] if s >= last * f), default=None)
                   for name in curves for f in (0.25, 0.5, 0.75, 1.0)} - {None})
   print("| series (runs) | " + " | ".join(f"step {s}" for s in marks) + " |")
@@ -193,14 +194,17 @@ def fit(workdirs, out: str) -> None:
     print(f"| {name} ({runs}) | " + " | ".join(cells) + " |")
   print("\nTraining subset % / test % at each step, mean over runs. Paper (Figure 5, ~400k "
         "steps): r-LSTM and p-LSTM above LSTM in both throughout; training accuracy near 60-65%.")
-  fig, ax = plt.subplots(figsize=(7, 4.5))
+  # two panels and the legend below them: with one panel, the many training curves' legend hid
+  # the test curves it sat on
+  fig, (ax_train, ax_test) = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
   for k, (name, at) in enumerate(sorted(curves.items())):
     steps = sorted(at)
-    ax.plot(steps, [_stat(at[s][1])[0] for s in steps], "-", color=f"C{k}", label=f"{name} test")
-    ax.plot(steps, [_stat(at[s][0])[0] for s in steps], ":", color=f"C{k}",
-            label=f"{name} training subset")
-  ax.set(xlabel="step", ylabel="accuracy %")
-  ax.legend(fontsize=6); fig.tight_layout(); fig.savefig(out, dpi=100)
+    ax_train.plot(steps, [_stat(at[s][0])[0] for s in steps], color=f"C{k}", label=name)
+    ax_test.plot(steps, [_stat(at[s][1])[0] for s in steps], color=f"C{k}")
+  ax_train.set(xlabel="step", ylabel="accuracy %", title="training subset")
+  ax_test.set(xlabel="step", title="test")
+  fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7, ncol=1)
+  fig.tight_layout(); fig.savefig(out, dpi=100, bbox_inches="tight")
   print(f"\nwrote {out}")
 
 

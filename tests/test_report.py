@@ -98,12 +98,14 @@ def test_figures_fit_tables_training_and_test_accuracy_per_series(tmp_path, caps
   png = tmp_path / "fit.png"
   figures.main(["fit", "--out", str(png), lstm, rlstm, flipped])
   out = capsys.readouterr().out
-  # the table's steps: a quarter ... the end of the shortest series (200), each at or after
-  assert "| series (runs) | step 100 | step 200 |" in out
-  assert "| lstm_t300, 4 epochs (1) | 30.0 / 20.0 | 60.0 / 40.0 |" in out
-  assert "| rlstm_t300, 2 epochs (no teacher forcing) (1) | 40.0 / 30.0 | 50.0 / 50.0 |" in out
+  # the table's steps: a quarter ... the end of the longest series (400), each at or after; a
+  # series that stopped sooner has "-" where it has no evaluation
+  assert "| series (runs) | step 100 | step 200 | step 400 |" in out
+  assert "| lstm_t300, 4 epochs (1) | 30.0 / 20.0 | 60.0 / 40.0 | 90.0 / 45.0 |" in out
+  assert "| rlstm_t300, 2 epochs (no teacher forcing) (1) | 40.0 / 30.0 | 50.0 / 50.0 | - |" in out
   # a regulariser makes another series of the same row, never pooled with it
-  assert "| lstm_t300, 4 epochs (flip augmentation) (1) | 25.0 / 22.0 | 50.0 / 42.0 |" in out
+  assert ("| lstm_t300, 4 epochs (flip augmentation) (1) | 25.0 / 22.0 | 50.0 / 42.0 | 70.0 / 50.0 |"
+          in out)
   assert png.stat().st_size > 1000
   with pytest.raises(SystemExit, match="train_eval_examples"):
     figures.main(["fit", "--out", str(png), _workdir(tmp_path, "bare", "mnist", "lstm_t300", 0.5)])

@@ -20,6 +20,7 @@ import numpy as np
 
 from rnn_aux import auxiliary
 from rnn_aux.train import config_guard, metrics
+from rnn_aux.train.run_plan import PER_RUN_SETTINGS
 
 PAPER = {  # Table 2, test accuracy %: (MNIST, pMNIST, CIFAR-10)
     "lstm_full": (98.3, 89.4, 58.8), "lstm_t300": (11.3, 88.8, 49.0),
@@ -118,15 +119,15 @@ def _time_to_paper(minutes: list) -> str:
 
 def runs_of(config: dict, results: dict) -> list:
   """Each run of a workdir as ``(its own config, final test accuracy or None, curve)``. Packed
-  runs given their own learning rate or auxiliary weight (``runs.learning_rate``,
-  ``runs.aux_weight``) are different settings, so each gets its own value in its config."""
+  runs given settings of their own (``runs.learning_rate``, ``runs.weight_decay``, ...) are
+  different settings, so each gets its own value in its config."""
   finals = ([r.get("final_test_accuracy") for r in results.get("runs") or []]
             or [results.get("final_test_accuracy")])
   out = []
   for i, curve in enumerate(run_curves(results)):
     own = copy.deepcopy(config)
     per_run = own.get("runs") or {}
-    for name in ("learning_rate", "aux_weight"):
+    for name in PER_RUN_SETTINGS:
       if per_run.get(name):
         own[name], per_run[name] = float(per_run[name][i]), []
     out.append((own, finals[i] if i < len(finals) else None, curve))

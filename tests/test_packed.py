@@ -49,3 +49,29 @@ def test_per_run_settings_must_match_the_seeds(tmp_path, mnist_dir):
   with pytest.raises(ValueError, match=r"runs.learning_rate has 1 values for 2 runs"):
     _train(tmp_path / "bad", mnist_dir, runs={"seeds": (0, 1), "learning_rate": (1e-3,),
                                               "aux_weight": ()})
+
+
+def test_packed_runs_with_their_own_weight_decay_equal_separate_runs(tmp_path, mnist_dir):
+  runs = {"seeds": (0, 0), "weight_decay": (0.0, 0.5)}  # one seed: only the decay differs
+  packed, _, params = _train(tmp_path / "packed", mnist_dir, optimizer="adamw", runs=runs)
+  for r, wd in enumerate(runs["weight_decay"]):
+    alone, _, alone_params = _train(tmp_path / f"alone{r}", mnist_dir, optimizer="adamw",
+                                    weight_decay=wd)
+    jax.tree.map(lambda p, a: np.testing.assert_allclose(np.asarray(p)[r], np.asarray(a)[0],
+                                                         atol=2e-5), params, alone_params)
+    assert packed["runs"][r]["weight_decay"] == wd
+    assert packed["runs"][r]["final_test_accuracy"] == pytest.approx(
+        alone["final_test_accuracy"], abs=1e-6)
+  # the decay acted: the decayed run's matrices are smaller than its twin's
+  w = np.asarray(jax.tree.leaves(params)[0])
+  assert np.linalg.norm(w[1]) < np.linalg.norm(w[0]) * 0.999
+
+
+def test_per_run_weight_decay_needs_adamw(tmp_path, mnist_dir):
+  with pytest.raises(ValueError, match=r"runs.weight_decay applies to optimizer=adamw only.*"
+                                       r"--config.optimizer=adamw"):
+    _train(tmp_path / "bad", mnist_dir, optimizer="adam",
+           runs={"seeds": (0, 1), "weight_decay": (0.1, 0.3)})
+  with pytest.raises(ValueError, match=r"runs.weight_decay must be >= 0"):
+    _train(tmp_path / "neg", mnist_dir, optimizer="adamw",
+           runs={"seeds": (0, 1), "weight_decay": (0.1, -0.3)})

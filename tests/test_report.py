@@ -297,6 +297,14 @@ def test_contrast_selects_runs_and_agrees_with_welchs_formula(tmp_path, capsys):
     contrast.main([sweep + ":aux_weight", "--against", lstm])
   contrast.main([sweep + ":aux_weight=3", "--against", lstm])
   assert "needs at least 2 runs in each group" in capsys.readouterr().out
+  # packed runs with a weight decay each are told apart by it
+  decay = _evaluated(tmp_path, "decay", "lstm_t300",
+                     [(0.60, 0.56), (0.61, 0.57), (0.50, 0.40), (0.51, 0.41)],
+                     seeds=[0, 1, 0, 1], weight_decay=[0.1, 0.1, 0.3, 0.3])
+  contrast.main([decay + ":weight_decay=0.3", "--against", decay + ":weight_decay=0.1"])
+  out = capsys.readouterr().out
+  assert "| A | decay | 0 | 50.0 | 40.0 |" in out and "| B | decay | 1 | 61.0 | 57.0 |" in out
+  assert "A: 40.5 ± 0.7 (2 runs); B: 56.5 ± 0.7 (2 runs)" in out
 
 
 def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path, capsys):

@@ -140,10 +140,12 @@ def test_an_early_stopped_run_stays_stopped_on_restart(tmp_path, mnist_dir):
 
 @pytest.mark.parametrize("packed", [(), ("--config.runs.seeds=(0,5)",
                                           "--config.runs.aux_weight=(1.0,0.5)",
-                                          "--config.augment=flip")])
+                                          "--config.augment=flip", "--config.optimizer=adamw",
+                                          "--config.runs.weight_decay=(0.1,0.3)")])
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir, packed):
   # a step-decay schedule with warm-up: the rate at resume must come from the restored count;
-  # the packed runs' images are flipped at random: the flips at resume must be the same
+  # the packed runs' images are flipped at random: the flips at resume must be the same; their
+  # AdamW decay rates (one each) live in the optimizer state and must come back with it
   extra = ("--config.train_epochs=2", "--config.checkpoint_every_steps=5",
            "--config.lr_schedule=step", "--config.warmup_steps=4", "--config.decay_fractions=(0.5,)",
            *packed)
@@ -372,7 +374,8 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
   same_as_then = {"learning_rate": 1e-3, "validation_examples": 0, "lr_schedule": "constant",
                   "warmup_steps": 0, "decay_fractions": [0.5, 0.75], "decay_factor": 0.1,
                   "final_lr_fraction": 0.0, "weight_decay": 0.0, "augment": "none",
-                  "runs": {"seeds": [], "learning_rate": [], "aux_weight": []},
+                  "runs": {"seeds": [], "learning_rate": [], "aux_weight": [],
+                           "weight_decay": []},
                   "model": {"name": "lstm", "hidden_sizes": [128], "head_activation": "relu",
                             "recurrence": "scan", "cell": "lstm", "aligned_truncation": False,
                             "aux_min_inside": None, "decoder_recurrence": None,
@@ -386,6 +389,16 @@ def test_config_guard_names_the_changed_field_and_accepts_fields_added_later(tmp
   with pytest.raises(config_guard.ConfigMismatchError, match=r"model.cell='lstm' \(now 'gru'\)"):
     config_guard.guard_config(str(tmp_path), {**same_as_then, "model": {
         **same_as_then["model"], "cell": "gru"}})
+  # packed runs saved before runs.weight_decay existed resume as runs without one of their own
+  packed_then = {**same_as_then, "runs": {"seeds": [0, 1], "learning_rate": [], "aux_weight": []}}
+  config_guard.guard_config(str(tmp_path / "packed"), packed_then)
+  config_guard.guard_config(str(tmp_path / "packed"), {
+      **same_as_then, "runs": {**same_as_then["runs"], "seeds": [0, 1]}})
+  with pytest.raises(config_guard.ConfigMismatchError,
+                     match=r"runs.weight_decay=\[\] \(now \[0.1, 0.3\]\)"):
+    config_guard.guard_config(str(tmp_path / "packed"), {
+        **same_as_then, "runs": {**same_as_then["runs"], "seeds": [0, 1],
+                                 "weight_decay": [0.1, 0.3]}})
 
 
 def test_inspect_run_reads_a_workdir(tmp_path, mnist_dir):

@@ -103,9 +103,10 @@ def make(task: str, row: str) -> ml_collections.ConfigDict:
   c.augment = "none"           # none | flip: training images mirrored left-right at random (ours)
   c.seed = 0
   # Packed runs: R independent runs trained in one process by one vmapped step (one GPU serves
-  # them together). seeds=() is one run with c.seed; learning_rate / aux_weight: one per seed, or
-  # () for c.learning_rate / c.aux_weight.
-  c.runs = ml_collections.ConfigDict({"seeds": (), "learning_rate": (), "aux_weight": ()})
+  # them together). seeds=() is one run with c.seed; learning_rate / aux_weight / weight_decay:
+  # one per seed, or () for c.learning_rate / c.aux_weight / c.weight_decay (optimizer=adamw).
+  c.runs = ml_collections.ConfigDict({"seeds": (), "learning_rate": (), "aux_weight": (),
+                                      "weight_decay": ()})
   c.batch_size = 128
   c.eval_batch_size = 500
   c.optimizer = "rmsprop"

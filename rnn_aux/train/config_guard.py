@@ -18,7 +18,7 @@ RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoin
 LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_steps": 0,
                  "decay_fractions": [0.5, 0.75], "decay_factor": 0.1, "final_lr_fraction": 0.0,
                  "weight_decay": 0.0, "augment": "none", "early_stop_epochs": 0,
-                 "runs": {"seeds": [], "learning_rate": [], "aux_weight": []}}
+                 "runs": {"seeds": [], "learning_rate": [], "aux_weight": [], "weight_decay": []}}
 LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm",
                                 "aligned_truncation": False, "aux_min_inside": None,
                                 "decoder_recurrence": None, "head_dropout": 0.0,
@@ -42,6 +42,8 @@ class ConfigMismatchError(ValueError):
 def with_legacy_values(saved: dict) -> dict:
   """A saved config as today's code would write it for the run that saved it."""
   out = {**LEGACY_VALUES, **saved}
+  if isinstance(out["runs"], dict):  # per-run settings added since
+    out["runs"] = {**LEGACY_VALUES["runs"], **out["runs"]}
   model = out.get("model")
   if isinstance(model, dict):
     name = model.get("name", "lstm")

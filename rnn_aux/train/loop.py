@@ -26,6 +26,7 @@ from rnn_aux import feedforward
 from rnn_aux.data import augment, pipeline, tasks
 from rnn_aux.train import (checkpoint, config_checks, config_guard, early_stop, metrics, models,
                            step as step_lib)
+from rnn_aux.train.run_plan import RunPlan, run_plan
 
 
 class NonFiniteLossError(RuntimeError):
@@ -85,40 +86,6 @@ def evaluate(p_eval, params, loader: pipeline.SequenceLoader, n_dev: int) -> lis
   n = np.maximum(totals["count"], 1.0)
   return [{"accuracy": float(c), "loss": float(l), "examples": int(k)}
           for c, l, k in zip(totals["correct"] / n, totals["loss_sum"] / n, totals["count"])]
-
-
-@dataclasses.dataclass(frozen=True)
-class RunPlan:
-  """The packed runs of one process: a seed, a learning rate and an auxiliary weight each."""
-  seeds: tuple
-  learning_rates: tuple
-  aux_weights: tuple
-
-  @property
-  def size(self) -> int:
-    return len(self.seeds)
-
-
-def run_plan(config: ml_collections.ConfigDict) -> RunPlan:
-  """``config.runs`` (seeds, and optionally a learning rate and an auxiliary weight per seed);
-  no seeds means one run with ``config.seed``."""
-  runs = config.get("runs") or {}
-  seeds = tuple(int(s) for s in runs.get("seeds", ())) or (int(config.seed),)
-
-  def per_run(name, default):
-    values = tuple(float(v) for v in runs.get(name, ()))
-    if not values:
-      return (float(default),) * len(seeds)
-    if len(values) != len(seeds):
-      raise ValueError(f"runs.{name} has {len(values)} values for {len(seeds)} runs "
-                       "(runs.seeds): give one per seed, or none")
-    return values
-
-  plan = RunPlan(seeds, per_run("learning_rate", config.learning_rate),
-                 per_run("aux_weight", config.aux_weight))
-  if min(plan.learning_rates) <= 0:
-    raise ValueError(f"runs.learning_rate must be positive, got {plan.learning_rates}")
-  return plan
 
 
 def _combine(per_run: list[dict]) -> dict:
@@ -221,7 +188,7 @@ def _setup(config: ml_collections.ConfigDict, workdir: str) -> _Setup:
   optimizer = step_lib.make_optimizer(config.optimizer, schedule, config.clip_norm,
                                       config.weight_decay)
 
-  state = step_lib.init_runs(model, optimizer, plan.seeds)
+  state = step_lib.init_runs(model, optimizer, plan.seeds, plan.weight_decays)
   n_params = feedforward.count_params(state.params) // plan.size
   ckpt = checkpoint.Checkpointer(workdir, config.keep_checkpoints)
   run = _Setup(task, model, schedule, optimizer, plan, train_data, eval_data, spe, pretrain_steps,
@@ -426,11 +393,9 @@ def _finish(run: _Setup, workdir: str, status: str, step: int, wall_time_s: floa
 
   last = history[-1] if history else None
   val = last.get("validation") if last else None
-  runs = [{"seed": seed, "learning_rate": lr, "aux_weight": aw,
-           "final_test_accuracy": t and t["accuracy"],
+  runs = [{**plan.run_settings(r), "final_test_accuracy": t and t["accuracy"],
            "final_validation_accuracy": v and v["accuracy"]}
-          for seed, lr, aw, t, v in zip(plan.seeds, plan.learning_rates, plan.aux_weights,
-                                        per_run(last), per_run(val))]
+          for r, (t, v) in enumerate(zip(per_run(last), per_run(val)))]
   results = {"status": status, "task": run.task.name, "task_note": run.task.note, "step": step,
              "total_steps": run.total_steps, "epochs": step / spe, "parameters": run.n_params,
              "history": history, "train_log": run.train_log, "wall_time_s": wall_time_s,

@@ -82,8 +82,30 @@ def make_optimizer(name: str, learning_rate: float | optax.Schedule,
     raise ValueError(f"weight_decay={weight_decay} needs optimizer=adamw and a value >= 0 "
                      f"(optimizer is {name})")
   chain = [optax.clip_by_global_norm(clip_norm)] if clip_norm else []
-  extra = {"weight_decay": weight_decay} if name == "adamw" else {}
-  return optax.chain(*chain, OPTIMIZERS[name](learning_rate, **extra))
+  if name != "adamw":
+    return optax.chain(*chain, OPTIMIZERS[name](learning_rate))
+  # The decay rate lives in the optimizer state (and nothing else does: the updates are bitwise
+  # AdamW's), so that packed runs can each have their own (:func:`with_weight_decay`).
+  adamw = optax.inject_hyperparams(
+      OPTIMIZERS[name], static_args=("learning_rate", "b1", "b2", "eps", "eps_root"))
+  return optax.chain(*chain, adamw(learning_rate=learning_rate, weight_decay=weight_decay))
+
+
+def _holds_weight_decay(node) -> bool:
+  # optax.inject_hyperparams's state (its class has changed name across optax versions)
+  return "weight_decay" in (getattr(node, "hyperparams", None) or {})
+
+
+def with_weight_decay(opt_state, weight_decay):
+  """``opt_state`` of :func:`make_optimizer`'s AdamW with its decay rate set to
+  ``weight_decay`` (a scalar; or one per run for states stacked on a run axis)."""
+  def set_rate(node):
+    if not _holds_weight_decay(node):
+      return node
+    old = node.hyperparams["weight_decay"]
+    rate = jnp.broadcast_to(jnp.asarray(weight_decay, old.dtype), old.shape)
+    return node._replace(hyperparams={**node.hyperparams, "weight_decay": rate})
+  return jax.tree.map(set_rate, opt_state, is_leaf=_holds_weight_decay)
 
 
 def init_state(model: Model, optimizer: optax.GradientTransformation, seed: int) -> TrainState:
@@ -92,10 +114,18 @@ def init_state(model: Model, optimizer: optax.GradientTransformation, seed: int)
   return TrainState(jnp.zeros((), jnp.int32), params, optimizer.init(params), rng)
 
 
-def init_runs(model: Model, optimizer: optax.GradientTransformation,
-              seeds: Sequence[int]) -> TrainState:
-  """The states of ``len(seeds)`` runs stacked on a leading run axis (each as :func:`init_state`)."""
-  return jax.vmap(lambda seed: init_state(model, optimizer, seed))(jnp.asarray(seeds, jnp.int32))
+def init_runs(model: Model, optimizer: optax.GradientTransformation, seeds: Sequence[int],
+              weight_decays: Sequence[float] | None = None) -> TrainState:
+  """The states of ``len(seeds)`` runs stacked on a leading run axis (each as :func:`init_state`),
+  run ``r`` with AdamW's decay rate ``weight_decays[r]`` where given."""
+  state = jax.vmap(lambda seed: init_state(model, optimizer, seed))(jnp.asarray(seeds, jnp.int32))
+  if weight_decays is None:
+    return state
+  rates = jnp.asarray(weight_decays, jnp.float32)
+  if rates.shape != (len(seeds),):
+    raise ValueError(f"init_runs: {len(seeds)} seeds and weight decays {tuple(weight_decays)}: "
+                     "give one decay per seed")
+  return state._replace(opt_state=with_weight_decay(state.opt_state, rates))
 
 
 def train_step(state: TrainState, tokens, valid, labels, sup_w, aux_w, lr_scale=1.0, *,

@@ -60,7 +60,11 @@ def test_adamw_weight_decay_is_decoupled_and_only_for_adamw():
   updates, _ = opt.update(zero, opt.init(params), params)
   # no gradient: the step is -lr * wd * param exactly
   np.testing.assert_allclose(updates["w"], -0.1 * 0.5 * 2.0, rtol=1e-6)
-  updates, _ = step_lib.make_optimizer("adamw", 0.1, None).update(zero, opt.init(params), params)
+  none = step_lib.make_optimizer("adamw", 0.1, None)
+  updates, _ = none.update(zero, none.init(params), params)
   np.testing.assert_array_equal(updates["w"], 0.0)  # 0 means none, not optax's default
+  # the rate is the state's (packed runs each hold their own)
+  updates, _ = none.update(zero, step_lib.with_weight_decay(none.init(params), 0.25), params)
+  np.testing.assert_allclose(updates["w"], -0.1 * 0.25 * 2.0, rtol=1e-6)
   with pytest.raises(ValueError, match="weight_decay=0.5 needs optimizer=adamw"):
     step_lib.make_optimizer("adam", 0.1, None, weight_decay=0.5)

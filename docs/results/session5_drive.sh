@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..12) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..13) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -18,9 +18,11 @@
 #   train_09, test] stage; [.carry/mnistshim] stage (each part ~41 MiB beside a ~11 MiB tree: one
 #   part a call); then poll SECS ..., the last as "poll SECS; stop" in one call
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 3 4 ...
-#   Plans session11-12's last call: poll SECS; CKPT_FIRST="cifar_rlstm_t300_decoder_128_flip_seeds_0_2
-#   cifar_plstm_t300_decoder_128_seeds_0_2" bash ... stop (the checkpoints the CPU probes read)
-# (one folder per call, all filled beforehand: the machine goes back after 30 s idle)
+#   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
+#   probes will read come back first).
+# One folder per call, all filled beforehand. The machine goes back after 30 s idle, so issue
+# each call as soon as the last returns (session 12 lost a machine to a gap between two polls),
+# and prefer few long polls.
 # A plan runs today's defaults: CIFAR-10's r-LSTM has run without teacher forcing since session 8
 # (sessions 6-7's r-LSTM runs had it; pass --config.model.teacher_forcing=True to repeat them).
 # The orchestrator: issue 14's benchmarks while all GPUs are idle, then issue 11's and 13's one
@@ -460,6 +462,31 @@ plan_session12() {
      "${p128[@]}" "${seeds3[@]}"
    run "${GPU[3]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
      "${d128[@]}" "${long[@]}" "${seeds3[@]}" "$flip" "${wd[@]}") &
+}
+
+plan_session13() {
+  # Session 12: regularised, LSTM t300 (flips + weight decay 0.1) came out above the r-LSTM with
+  # either regulariser alone, and the r-LSTM with both stopped at epoch 17. Here every t300 row
+  # with flips and AdamW, the decay packed per run (runs.weight_decay, new): 0.1 and 0.3, 3 seeds
+  # each, 6 runs a process, chosen on validation; then the full-BPTT rows the same way.
+  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
+  local p128=(--config.model.decoder_sizes="(128,)")
+  local long=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
+  local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25)
+  local decays=(--config.augment=flip --config.optimizer=adamw --config.runs.seeds="(0,1,2,0,1,2)"
+                --config.runs.weight_decay="(0.1,0.1,0.1,0.3,0.3,0.3)")
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_t300 \
+     "${d128[@]}" "${long[@]}" "${decays[@]}") &
+  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_t300 \
+     "${lstm100[@]}" "${decays[@]}"
+   run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_full \
+     "${lstm100[@]}" "${decays[@]}") &
+  (run "${GPU[2]}" cifar_plstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 plstm_t300 \
+     "${p128[@]}" "${long[@]}" "${decays[@]}") &
+  (run "${GPU[3]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_full \
+     "${d128[@]}" "${long[@]}" "${decays[@]}") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -1,7 +1,8 @@
 """Golden numbers: each Table 2 preset's loss, gradient norm and eval logits on one fixed batch.
 
 Computed with the code before the design refactor (commit 4091c6c + validation split); a change that
-moves any of them by more than 1e-6 (relative) changed what the library computes. A case may set
+moves any of them by more than the CPU-to-CPU spread (see the tolerances) changed what the library
+computes. A case may set
 config fields (``+model.input_embedding=True``): the CIFAR-10 presets' default changed in session 6
 (pixel values in) and the r-LSTM's in session 8 (no teacher forcing); the old computations stay
 pinned beside the new defaults'.
@@ -52,5 +53,11 @@ def test_preset_numbers_unchanged(case):
       params, tokens, valid, labels, jax.random.PRNGKey(1), jnp.float32(1), jnp.float32(1))
   logits = jax.jit(model.logits)(params, tokens, valid)
   weighted = jnp.sum(logits * jnp.arange(1, logits.shape[-1] + 1))
-  np.testing.assert_allclose([float(loss), float(optax.tree.norm(grads)), float(weighted)],
-                             GOLDEN[case], rtol=1e-6, atol=1e-7)
+  # Tolerances per number: XLA's CPU code differs between x86 CPUs (vector width, fusion), which
+  # moved the gradient norms of the p-LSTM presets by up to 8e-5 (relative) and the weighted logit
+  # sums by up to 3e-6 between two CI machines (same jax 0.10.2); the losses did not move at 1e-6.
+  # Exact truncation is pinned elsewhere (zero gradients past the cut), not by these norms.
+  got = [float(loss), float(optax.tree.norm(grads)), float(weighted)]
+  for name, value, want, rtol in zip(("loss", "gradient norm", "weighted logits"), got,
+                                     GOLDEN[case], (1e-6, 2e-4, 1e-5)):
+    assert value == pytest.approx(want, rel=rtol, abs=1e-7), f"{case}: {name}"

@@ -8,16 +8,18 @@
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
-#                                               $OUT: bench.tgz, runs.tgz, the first checkpoint parts
-#                                               (CKPT_FIRST="WORKDIR ...": those workdirs' first)
-#   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... (e.g. 3 4) into $OUT
+#                                               $OUT: bench.tgz, runs.tgz, as many checkpoint
+#                                               parts as fit (CKPT_FIRST="WORKDIR ...": those
+#                                               workdirs' first)
+#   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... into $OUT (e.g. 4 5,
+#                         the ones stop had no room for)
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
 #                         config.json, results.json and train.log into DEST/WORKDIR for docs/results
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
 #   [.carry/cifar_2 = train_03-05] stage; [.carry/cifar_3 = train_06-08] stage; [.carry/cifar_4 =
 #   train_09, test] stage; [.carry/mnistshim] stage (each part ~41 MiB beside a ~11 MiB tree: one
 #   part a call); then poll SECS ..., the last as "poll SECS; stop" in one call
-#   (session 8 lost its machine between a last poll and a separate stop), fetch 3 4 ...
+#   (session 8 lost its machine between a last poll and a separate stop), fetch 4 5 ...
 #   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
 #   probes will read come back first).
 # One folder per call, all filled beforehand. The machine goes back after 30 s idle, so issue
@@ -30,7 +32,8 @@
 #   GPU0 r-LSTM t300 seed 0 | GPU1 r-LSTM t300 seed 1 | GPU2 LSTM t300, then LSTM full (2 seeds
 #   packed each), then pMNIST r-LSTM at auxiliary weights 10 and 100 | GPU3 p-LSTM t300 seed 0,
 #   then the length sweep. MNIST for the pMNIST run: .carry/mnistshim, carried with any part.
-# On a two-GPU machine: GPUS="0 1 1 0"; on a one-GPU machine: GPUS="0 0 0 0" (the four chains share it under CUDA MPS; NO_MPS=1: not).
+# On a two-GPU machine: GPUS="0 1 1 0"; on a one-GPU machine: GPUS="0 0 0 0" (the four chains
+# share a GPU under CUDA MPS; NO_MPS=1: not).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -555,9 +558,16 @@ case "$CMD" in
     first=(); rest=()
     for n in ${CKPT_FIRST:-}; do [ -d "$n/checkpoints" ] && first+=("$n/checkpoints"); done
     for d in */checkpoints; do [[ " ${first[*]} " == *" $d "* ]] || rest+=("$d"); done
-    tar -czf - -- "${first[@]}" "${rest[@]}" | split -b 15m -d - "$PACK/ckpt.tgz.part-"
+    tar -czf - -- "${first[@]}" "${rest[@]}" | split -b 14m -d - "$PACK/ckpt.tgz.part-"
     ls -la "$PACK"
-    for p in 0 1 2; do [ -e "$PACK/ckpt.tgz.part-0$p" ] && cp "$PACK/ckpt.tgz.part-0$p" "$OUT/"; done
+    # as many parts as $OUT takes (8 files, 64 MiB: keep 2 MiB spare); the poll's snapshots are
+    # runs.tgz's subset, so they make room
+    rm -f "$OUT/snapshot.tgz" "$OUT/bench_snapshot.tgz"
+    for part in "$PACK"/ckpt.tgz.part-*; do
+      used=$(du -cb "$OUT"/* | tail -1 | cut -f1); size=$(stat -c %s "$part")
+      [ "$(ls "$OUT" | wc -l)" -lt 8 ] && [ $((used + size)) -le $((62 * 1048576)) ] || break
+      cp "$part" "$OUT/"
+    done
     ls -la "$OUT" ;;
   collect)  # here, after the session: RUNS_TGZ DEST: each workdir's record into DEST/WORKDIR
     [ $# = 2 ] && [ -f "$1" ] || { echo "usage: $0 collect RUNS_TGZ DEST (runs.tgz or" \

@@ -490,6 +490,14 @@ plan_session13() {
      "${p128[@]}" "${long[@]}" "${decays[@]}") &
   (run "${GPU[3]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_full \
      "${d128[@]}" "${long[@]}" "${decays[@]}") &
+  # A fifth GPU entry (GPUS="0 1 2 3 1": beside the LSTM chain, which leaves its GPU half idle,
+  # under MPS): the p-LSTM cells of pMNIST and MNIST, never run at this recipe, 3 seeds each.
+  [ "${#GPU[@]}" -ge 5 ] || return 0
+  (wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[4]}" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+     "${p128[@]}" --config.runs.seeds="(0,1,2)"
+   TASK=mnist run "${GPU[4]}" mnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+     "${p128[@]}" --config.runs.seeds="(0,1,2)") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -2,10 +2,9 @@
 
 Computed with the code before the design refactor (commit 4091c6c + validation split); a change that
 moves any of them by more than the CPU-to-CPU spread (see the tolerances) changed what the library
-computes. A case may set
-config fields (``+model.input_embedding=True``): the CIFAR-10 presets' default changed in session 6
-(pixel values in) and the r-LSTM's in session 8 (no teacher forcing); the old computations stay
-pinned beside the new defaults'.
+computes. A case may set config fields (``+model.input_embedding=True``): the CIFAR-10 presets'
+default changed in session 6 (pixel values in) and the r-LSTM's in session 8 (no teacher
+forcing); the old computations stay pinned beside the new defaults'.
 """
 import jax
 import jax.numpy as jnp

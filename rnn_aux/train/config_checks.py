@@ -38,9 +38,12 @@ def check_config(config) -> None:
   if config.get("early_stop_epochs") and not config.get("validation_examples"):
     raise ValueError(f"early_stop_epochs={config.early_stop_epochs} stops on the validation split, "
                      "and there is none; set --config.validation_examples=N")
-  if config.get("weight_decay") and config.optimizer != "adamw":
-    raise ValueError(f"weight_decay={config.weight_decay} applies to optimizer=adamw only "
-                     f"(optimizer={config.optimizer}); set --config.optimizer=adamw")
+  decays = {f"weight_decay={config.get('weight_decay')}": config.get("weight_decay"),
+            "runs.weight_decay": (config.get("runs") or {}).get("weight_decay")}
+  for what, decay in decays.items():
+    if decay and config.optimizer != "adamw":
+      raise ValueError(f"{what} applies to optimizer=adamw only (optimizer={config.optimizer}); "
+                       "set --config.optimizer=adamw")
 
 
 def check_workdir(workdir: str) -> None:

@@ -17,7 +17,8 @@ PER_RUN_SETTINGS = ("learning_rate", "aux_weight", "weight_decay")
 
 @dataclasses.dataclass(frozen=True)
 class RunPlan:
-  """Each packed run's seed and its value of every per-run setting."""
+  """Each packed run's seed and its value of every per-run setting (the fields in the order of
+  :data:`PER_RUN_SETTINGS`)."""
   seeds: tuple
   learning_rates: tuple
   aux_weights: tuple
@@ -29,8 +30,8 @@ class RunPlan:
 
   def run_settings(self, r: int) -> dict:
     """Run ``r``'s seed and per-run settings, as ``results.json`` records them."""
-    return {"seed": self.seeds[r], "learning_rate": self.learning_rates[r],
-            "aux_weight": self.aux_weights[r], "weight_decay": self.weight_decays[r]}
+    values = (getattr(self, f.name)[r] for f in dataclasses.fields(self))
+    return dict(zip(("seed",) + PER_RUN_SETTINGS, values))
 
 
 def run_plan(config) -> RunPlan:
@@ -53,7 +54,4 @@ def run_plan(config) -> RunPlan:
     raise ValueError(f"runs.learning_rate must be positive, got {plan.learning_rates}")
   if min(plan.weight_decays) < 0:
     raise ValueError(f"runs.weight_decay must be >= 0, got {plan.weight_decays}")
-  if runs.get("weight_decay") and config.get("optimizer") != "adamw":
-    raise ValueError(f"runs.weight_decay applies to optimizer=adamw only (optimizer is "
-                     f"{config.get('optimizer')}): set --config.optimizer=adamw")
   return plan

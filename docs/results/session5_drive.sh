@@ -500,6 +500,60 @@ plan_session13() {
      "${p128[@]}" --config.runs.seeds="(0,1,2)") &
 }
 
+plan_session13_one_gpu() {
+  # Plan session13 when only one-GPU machines are lent (GPUS="0 0 0": MPS): the like-for-like
+  # contrast first, r-LSTM t300 against LSTM t300, both with flips and AdamW at decays 0.1 and 0.3
+  # packed (3 seeds each), side by side on the one GPU; LSTM full after LSTM t300. The MNIST data
+  # comes with the setup call (.carry/mnistshim beside the wheels), so the pMNIST and MNIST p-LSTM
+  # cells use the GPU while the CIFAR-10 parts are staged, and go on beside the CIFAR-10 runs.
+  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
+  local p128=(--config.model.decoder_sizes="(128,)")
+  local long=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
+  local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25)
+  local decays=(--config.augment=flip --config.optimizer=adamw --config.runs.seeds="(0,1,2,0,1,2)"
+                --config.runs.weight_decay="(0.1,0.1,0.1,0.3,0.3,0.3)")
+  (wait_for /tmp/mnist_ready || exit 1
+   TASK=pmnist run "${GPU[2]}" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+     "${p128[@]}" --config.runs.seeds="(0,1,2)"
+   TASK=mnist run "${GPU[2]}" mnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+     "${p128[@]}" --config.runs.seeds="(0,1,2)") &
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_t300 \
+     "${d128[@]}" "${long[@]}" "${decays[@]}") &
+  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_t300 \
+     "${lstm100[@]}" "${decays[@]}"
+   run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_full \
+     "${lstm100[@]}" "${decays[@]}") &
+}
+
+plan_session13_mnist() {
+  # A one-GPU machine with MNIST only (one setup call carrying .carry/wheels and .carry/mnistshim;
+  # GPUS="0 0 0 0": MPS): the MNIST and pMNIST cells of Table 2 not run yet or run with one seed,
+  # 3 seeds each at the 3 + 30 epoch recipe (the auxiliary rows) or 33 epochs (the others).
+  local d128=(--config.model.decoder_sizes="(128,)") seeds3=(--config.runs.seeds="(0,1,2)")
+  local lstm33=(--config.train_epochs=33)
+  wait_for /tmp/mnist_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  # pMNIST r-LSTM t300 (one seed so far): auxiliary weights 3 and 10 packed, chosen on validation
+  (TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_3_10_seeds_0_2 rlstm_t300 \
+     "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
+     --config.runs.aux_weight="(3,3,3,10,10,10)"
+   TASK=pmnist run "${GPU[0]}" pmnist_plstm_full_decoder_128_seeds_0_2 plstm_full "${AUX[@]}" \
+     "${d128[@]}" "${seeds3[@]}") &
+  (TASK=mnist run "${GPU[1]}" mnist_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" \
+     --config.aux_weight=3 "${d128[@]}" "${seeds3[@]}"
+   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" \
+     --config.aux_weight=3 "${d128[@]}" "${seeds3[@]}") &
+  (TASK=mnist run "${GPU[2]}" mnist_plstm_full_decoder_128_seeds_0_2 plstm_full "${AUX[@]}" \
+     "${d128[@]}" "${seeds3[@]}"
+   TASK=mnist run "${GPU[2]}" mnist_lstm_full_33_epochs_seeds_0_2 lstm_full "${lstm33[@]}" \
+     "${seeds3[@]}") &
+  (TASK=mnist run "${GPU[3]}" mnist_transformer_seeds_0_2 transformer "${lstm33[@]}" "${seeds3[@]}"
+   TASK=pmnist run "${GPU[3]}" pmnist_transformer_seeds_0_2 transformer "${lstm33[@]}" \
+     "${seeds3[@]}") &
+}
+
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll
   [ -d "$OUT" ] || return 0
   (cd "$WD" && tar -czf "$OUT/snapshot.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints \

@@ -178,8 +178,12 @@ def main(workdirs):
   for wd in workdirs:
     config, results = load_workdir(wd)
     touched = {}
+    # A run stopped short of its planned steps is not a sample of the runs that finished: it pools
+    # only with runs stopped at the same step
+    stopped = (frozenset({("stopped_at_step", json.dumps(results.get("step", 0)))})
+               if results.get("status") == "preempted" else frozenset())
     for i, (own, acc, curve) in enumerate(runs_of(config, results)):
-      key = (row_name(own), own["task"], setting_items(own))
+      key = (row_name(own), own["task"], setting_items(own) | stopped)
       cell = touched[key] = cells.setdefault(key, {
           "accs": [], "chosen": [], "epochs": [], "steps": [], "minutes": [], "status": [],
           "to_paper": [], "setting": settings(own)})
@@ -229,6 +233,8 @@ def table2(cells: dict) -> str:
     if name not in PAPER or task not in COLUMNS:
       continue
     key, lossy = (name, COLUMNS[task]), ", JPEG-lossy" if "lossy" in task else ""
+    if "preempted" in cell["status"]:
+      lossy += f", stopped at epoch {max(cell['epochs']):.0f}"
     if cell["chosen"]:
       validated.setdefault(key, []).append((
           float(np.mean([v for v, _ in cell["chosen"]])),

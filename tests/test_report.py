@@ -325,6 +325,22 @@ def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path,
   assert "| transformer | - | 98.9 | - | 97.9 | - | 62.2 |" in out
 
 
+def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_path, capsys):
+  done = _evaluated(tmp_path, "done", "rlstm_t300", [(0.60, 0.58), (0.59, 0.57)], seeds=[0, 1])
+  cut = _evaluated(tmp_path, "cut", "rlstm_t300", [(0.50, 0.48), (0.49, 0.47)], seeds=[2, 3])
+  path = tmp_path / "cut" / "results.json"
+  res = json.loads(path.read_text())
+  path.write_text(json.dumps({**res, "status": "preempted", "step": 5935, "epochs": 16.9}))
+  report.main([done, cut])
+  out = capsys.readouterr().out
+  cells = [line for line in out.splitlines() if line.startswith("| rlstm_t300 | cifar")]
+  assert len(cells) == 2 and "stopped_at_step=5935 |" in cells[1]
+  assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 57.5 ± 0.7 (2, JPEG-lossy) | 65.9 |" in out
+  # alone, the stopped runs fill the cell, marked as such
+  report.main([cut])
+  assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 17) | 65.9 |" in capsys.readouterr().out
+
+
 def test_figures_memory_tables_the_probe_by_distance(tmp_path, capsys):
   from experiments import figures
   def inspection(name, r2, bands=((0, 9), (10, 19))):

@@ -33,7 +33,9 @@
 #   packed each), then pMNIST r-LSTM at auxiliary weights 10 and 100 | GPU3 p-LSTM t300 seed 0,
 #   then the length sweep. MNIST for the pMNIST run: .carry/mnistshim, carried with any part.
 # On a two-GPU machine: GPUS="0 1 1 0"; on a one-GPU machine: GPUS="0 0 0 0" (the four chains
-# share a GPU under CUDA MPS; NO_MPS=1: not).
+# share a GPU under CUDA MPS; NO_MPS=1: not). One-GPU plans: session13_one_gpu (GPUS="0 0 0"; the
+# setup call carries .carry/wheels and .carry/mnistshim, then the four CIFAR parts) and
+# session13_mnist (GPUS="0 0 0 0"; MNIST only: the setup call alone, no CIFAR parts).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -66,7 +68,7 @@ d099be8d2f78ae531f192b84d51663659ea7e1ae0f389e5e458c8392d36d5803  train_08.npz
 
 stage() {
   mkdir -p "$RAW"
-  for f in .carry/cifar*/*.npz; do
+  for f in .carry/cifar*/*.npz .carry/cifar*/*/*.npz; do  # a part one folder deeper stages too
     [ -e "$f" ] || continue
     n=$(basename "$f")
     if echo "$SHA" | grep "  $n\$" | (cd "$(dirname "$f")" && sha256sum -c --quiet -); then
@@ -549,9 +551,11 @@ plan_session13_mnist() {
      "${d128[@]}" "${seeds3[@]}"
    TASK=mnist run "${GPU[2]}" mnist_lstm_full_33_epochs_seeds_0_2 lstm_full "${lstm33[@]}" \
      "${seeds3[@]}") &
-  (TASK=mnist run "${GPU[3]}" mnist_transformer_seeds_0_2 transformer "${lstm33[@]}" "${seeds3[@]}"
-   TASK=pmnist run "${GPU[3]}" pmnist_transformer_seeds_0_2 transformer "${lstm33[@]}" \
-     "${seeds3[@]}") &
+  # the Transformer as session 8's CIFAR-10 run: cuDNN's fused attention (memory linear in length;
+  # three packed runs of plain attention at evaluation batch 500 would hold 3x the score matrices)
+  local tr=(--config.model.attention=cudnn "${lstm33[@]}" "${seeds3[@]}")
+  (TASK=mnist run "${GPU[3]}" mnist_transformer_seeds_0_2 transformer "${tr[@]}"
+   TASK=pmnist run "${GPU[3]}" pmnist_transformer_seeds_0_2 transformer "${tr[@]}") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

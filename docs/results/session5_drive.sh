@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..13) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..14_one_gpu) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -556,6 +556,21 @@ plan_session13_mnist() {
   local tr=(--config.model.attention=cudnn "${lstm33[@]}" "${seeds3[@]}")
   (TASK=mnist run "${GPU[3]}" mnist_transformer_seeds_0_2 transformer "${tr[@]}"
    TASK=pmnist run "${GPU[3]}" pmnist_transformer_seeds_0_2 transformer "${tr[@]}") &
+}
+
+plan_session14_one_gpu() {
+  # The paper's third contrast, r-LSTM full above LSTM full, at session 13's chosen recipe (flips,
+  # AdamW decay 0.1, 100 epochs, early stopping), 3 seeds each, the two side by side on one GPU
+  # (GPUS="0 0": MPS; about 14 and 7 minutes alone on an H200 at sessions 10 and 8's speeds).
+  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
+  local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
+                 --config.runs.seeds="(0,1,2)" --config.early_stop_epochs=25)
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  (run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
+     "${d128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}") &
+  (run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \
+     --config.train_epochs=100 "${regular[@]}") &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -469,86 +469,87 @@ plan_session12() {
      "${d128[@]}" "${long[@]}" "${seeds3[@]}" "$flip" "${wd[@]}") &
 }
 
+# Session 13's recipe, shared by its plans: every CIFAR-10 row with flips and AdamW, the decay packed
+# per run (0.1 and 0.3, 3 seeds each: 6 runs a process, the decay chosen on validation); the r-/p-LSTM
+# with a 1x128 decoder / predictor (r-LSTM at weight 3), 3 auxiliary-only + 97 epochs
+D128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
+P128=(--config.model.decoder_sizes="(128,)")
+LONG=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
+LSTM100=(--config.train_epochs=100 --config.early_stop_epochs=25)
+DECAYS=(--config.augment=flip --config.optimizer=adamw --config.runs.seeds="(0,1,2,0,1,2)"
+        --config.runs.weight_decay="(0.1,0.1,0.1,0.3,0.3,0.3)")
+
+rlstm_t300_decays() {  # GPU
+  run "$1" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_t300 \
+    "${D128[@]}" "${LONG[@]}" "${DECAYS[@]}"
+}
+
+lstm_decays_chain() {  # GPU: LSTM t300, then LSTM full
+  run "$1" cifar_lstm_t300_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_t300 "${LSTM100[@]}" \
+    "${DECAYS[@]}"
+  run "$1" cifar_lstm_full_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_full "${LSTM100[@]}" \
+    "${DECAYS[@]}"
+}
+
+mnist_plstm_chain() {  # GPU: the p-LSTM t300 cells of pMNIST and MNIST, 3 seeds each, 3 + 30 epochs
+  wait_for /tmp/mnist_ready || return 1
+  TASK=pmnist run "$1" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+    "${P128[@]}" --config.runs.seeds="(0,1,2)"
+  TASK=mnist run "$1" mnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
+    "${P128[@]}" --config.runs.seeds="(0,1,2)"
+}
+
 plan_session13() {
   # Session 12: regularised, LSTM t300 (flips + weight decay 0.1) came out above the r-LSTM with
   # either regulariser alone, and the r-LSTM with both stopped at epoch 17. Here every t300 row
-  # with flips and AdamW, the decay packed per run (runs.weight_decay, new): 0.1 and 0.3, 3 seeds
-  # each, 6 runs a process, chosen on validation; then the full-BPTT rows the same way.
-  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
-  local p128=(--config.model.decoder_sizes="(128,)")
-  local long=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
-  local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25)
-  local decays=(--config.augment=flip --config.optimizer=adamw --config.runs.seeds="(0,1,2,0,1,2)"
-                --config.runs.weight_decay="(0.1,0.1,0.1,0.3,0.3,0.3)")
+  # at session 13's recipe (above), then the full-BPTT rows the same way.
   wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_t300 \
-     "${d128[@]}" "${long[@]}" "${decays[@]}") &
-  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_t300 \
-     "${lstm100[@]}" "${decays[@]}"
-   run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_full \
-     "${lstm100[@]}" "${decays[@]}") &
-  (run "${GPU[2]}" cifar_plstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 plstm_t300 \
-     "${p128[@]}" "${long[@]}" "${decays[@]}") &
-  (run "${GPU[3]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_full \
-     "${d128[@]}" "${long[@]}" "${decays[@]}") &
+  rlstm_t300_decays "${GPU[0]}" &
+  lstm_decays_chain "${GPU[1]}" &
+  run "${GPU[2]}" cifar_plstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 plstm_t300 \
+    "${P128[@]}" "${LONG[@]}" "${DECAYS[@]}" &
+  run "${GPU[3]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_full \
+    "${D128[@]}" "${LONG[@]}" "${DECAYS[@]}" &
   # A fifth GPU entry (GPUS="0 1 2 3 1": beside the LSTM chain, which leaves its GPU half idle,
-  # under MPS): the p-LSTM cells of pMNIST and MNIST, never run at this recipe, 3 seeds each.
+  # under MPS): the p-LSTM cells of pMNIST and MNIST, never run at this recipe.
   [ "${#GPU[@]}" -ge 5 ] || return 0
-  (wait_for /tmp/mnist_ready || exit 1
-   TASK=pmnist run "${GPU[4]}" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
-     "${p128[@]}" --config.runs.seeds="(0,1,2)"
-   TASK=mnist run "${GPU[4]}" mnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
-     "${p128[@]}" --config.runs.seeds="(0,1,2)") &
+  mnist_plstm_chain "${GPU[4]}" &
 }
 
 plan_session13_one_gpu() {
   # Plan session13 when only one-GPU machines are lent (GPUS="0 0 0": MPS): the like-for-like
-  # contrast first, r-LSTM t300 against LSTM t300, both with flips and AdamW at decays 0.1 and 0.3
-  # packed (3 seeds each), side by side on the one GPU; LSTM full after LSTM t300. The MNIST data
-  # comes with the setup call (.carry/mnistshim beside the wheels), so the pMNIST and MNIST p-LSTM
-  # cells use the GPU while the CIFAR-10 parts are staged, and go on beside the CIFAR-10 runs.
-  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
-  local p128=(--config.model.decoder_sizes="(128,)")
-  local long=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
-  local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25)
-  local decays=(--config.augment=flip --config.optimizer=adamw --config.runs.seeds="(0,1,2,0,1,2)"
-                --config.runs.weight_decay="(0.1,0.1,0.1,0.3,0.3,0.3)")
-  (wait_for /tmp/mnist_ready || exit 1
-   TASK=pmnist run "${GPU[2]}" pmnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
-     "${p128[@]}" --config.runs.seeds="(0,1,2)"
-   TASK=mnist run "${GPU[2]}" mnist_plstm_t300_decoder_128_seeds_0_2 plstm_t300 "${AUX[@]}" \
-     "${p128[@]}" --config.runs.seeds="(0,1,2)") &
+  # contrast first, r-LSTM t300 against LSTM t300, side by side on the one GPU; LSTM full after
+  # LSTM t300. The MNIST data comes with the setup call (.carry/mnistshim beside the wheels), so
+  # the pMNIST and MNIST p-LSTM cells use the GPU while the CIFAR-10 parts are staged, and go on
+  # beside the CIFAR-10 runs.
+  mnist_plstm_chain "${GPU[2]}" &
   wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_t300 \
-     "${d128[@]}" "${long[@]}" "${decays[@]}") &
-  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_t300 \
-     "${lstm100[@]}" "${decays[@]}"
-   run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_0.3_seeds_0_2 lstm_full \
-     "${lstm100[@]}" "${decays[@]}") &
+  rlstm_t300_decays "${GPU[0]}" &
+  lstm_decays_chain "${GPU[1]}" &
 }
 
 plan_session13_mnist() {
   # A one-GPU machine with MNIST only (one setup call carrying .carry/wheels and .carry/mnistshim;
   # GPUS="0 0 0 0": MPS): the MNIST and pMNIST cells of Table 2 not run yet or run with one seed,
   # 3 seeds each at the 3 + 30 epoch recipe (the auxiliary rows) or 33 epochs (the others).
-  local d128=(--config.model.decoder_sizes="(128,)") seeds3=(--config.runs.seeds="(0,1,2)")
+  local seeds3=(--config.runs.seeds="(0,1,2)")  # P128: the decoder / predictor, 1x128
   local lstm33=(--config.train_epochs=33)
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   # pMNIST r-LSTM t300 (one seed so far): auxiliary weights 3 and 10 packed, chosen on validation
   (TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_3_10_seeds_0_2 rlstm_t300 \
-     "${AUX[@]}" "${d128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
+     "${AUX[@]}" "${P128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
      --config.runs.aux_weight="(3,3,3,10,10,10)"
    TASK=pmnist run "${GPU[0]}" pmnist_plstm_full_decoder_128_seeds_0_2 plstm_full "${AUX[@]}" \
-     "${d128[@]}" "${seeds3[@]}") &
+     "${P128[@]}" "${seeds3[@]}") &
   (TASK=mnist run "${GPU[1]}" mnist_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" \
-     --config.aux_weight=3 "${d128[@]}" "${seeds3[@]}"
+     --config.aux_weight=3 "${P128[@]}" "${seeds3[@]}"
    TASK=pmnist run "${GPU[1]}" pmnist_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" \
-     --config.aux_weight=3 "${d128[@]}" "${seeds3[@]}") &
+     --config.aux_weight=3 "${P128[@]}" "${seeds3[@]}") &
   (TASK=mnist run "${GPU[2]}" mnist_plstm_full_decoder_128_seeds_0_2 plstm_full "${AUX[@]}" \
-     "${d128[@]}" "${seeds3[@]}"
+     "${P128[@]}" "${seeds3[@]}"
    TASK=mnist run "${GPU[2]}" mnist_lstm_full_33_epochs_seeds_0_2 lstm_full "${lstm33[@]}" \
      "${seeds3[@]}") &
   # the Transformer as session 8's CIFAR-10 run: cuDNN's fused attention (memory linear in length;
@@ -562,13 +563,12 @@ plan_session14_one_gpu() {
   # The paper's third contrast, r-LSTM full above LSTM full, at session 13's chosen recipe (flips,
   # AdamW decay 0.1, 100 epochs, early stopping), 3 seeds each, the two side by side on one GPU
   # (GPUS="0 0": MPS; about 14 and 7 minutes alone on an H200 at sessions 10 and 8's speeds).
-  local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
   local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
                  --config.runs.seeds="(0,1,2)" --config.early_stop_epochs=25)
   wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   (run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
-     "${d128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}") &
+     "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}") &
   (run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \
      --config.train_epochs=100 "${regular[@]}") &
 }

@@ -29,6 +29,9 @@ PAPER = {  # Table 2, test accuracy %: (MNIST, pMNIST, CIFAR-10)
     "transformer": (98.9, 97.9, 62.2),
 }
 COLUMNS = {"mnist": 0, "pmnist": 1, "cifar10": 2, "cifar10_jpeg_lossy": 2}
+# a workdir whose runs did not reach their planned steps: stopped by a signal, or its record as of
+# the last evaluation (the process died, or the machine was lost, before the end)
+STOPPED_SHORT = {"preempted", "running"}
 
 
 def row_name(config: dict) -> str:
@@ -181,7 +184,7 @@ def main(workdirs):
     # A run stopped short of its planned steps is not a sample of the runs that finished: it pools
     # only with runs stopped at the same step
     stopped = (frozenset({("stopped_at_step", json.dumps(results.get("step", 0)))})
-               if results.get("status") == "preempted" else frozenset())
+               if results.get("status") in STOPPED_SHORT else frozenset())
     for i, (own, acc, curve) in enumerate(runs_of(config, results)):
       key = (row_name(own), own["task"], setting_items(own) | stopped)
       cell = touched[key] = cells.setdefault(key, {
@@ -233,7 +236,7 @@ def table2(cells: dict) -> str:
     if name not in PAPER or task not in COLUMNS:
       continue
     key, lossy = (name, COLUMNS[task]), ", JPEG-lossy" if "lossy" in task else ""
-    if "preempted" in cell["status"]:
+    if STOPPED_SHORT & set(cell["status"]):
       lossy += f", stopped at epoch {max(cell['epochs']):.0f}"
     if cell["chosen"]:
       validated.setdefault(key, []).append((

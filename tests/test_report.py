@@ -325,12 +325,15 @@ def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path,
   assert "| transformer | - | 98.9 | - | 97.9 | - | 62.2 |" in out
 
 
-def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_path, capsys):
+# preempted: stopped by a signal; running: the record of a process that died before its end
+@pytest.mark.parametrize("status", ["preempted", "running"])
+def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_path, capsys,
+                                                                             status):
   done = _evaluated(tmp_path, "done", "rlstm_t300", [(0.60, 0.58), (0.59, 0.57)], seeds=[0, 1])
   cut = _evaluated(tmp_path, "cut", "rlstm_t300", [(0.50, 0.48), (0.49, 0.47)], seeds=[2, 3])
   path = tmp_path / "cut" / "results.json"
   res = json.loads(path.read_text())
-  path.write_text(json.dumps({**res, "status": "preempted", "step": 5935, "epochs": 16.9}))
+  path.write_text(json.dumps({**res, "status": status, "step": 5935, "epochs": 16.9}))
   report.main([done, cut])
   out = capsys.readouterr().out
   cells = [line for line in out.splitlines() if line.startswith("| rlstm_t300 | cifar")]

@@ -157,10 +157,15 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir, packed):
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
   ckpts = killed / "checkpoints"
   deadline = time.time() + 300
-  while time.time() < deadline and not (ckpts.exists() and "15" in os.listdir(ckpts)):
+  while time.time() < deadline and not (ckpts.exists() and "25" in os.listdir(ckpts)):
     time.sleep(0.05)
   proc.send_signal(signal.SIGKILL)
   proc.wait()
+  # killed after epoch 1 (step 20): its record as of that evaluation, each packed run's own
+  cut = json.loads((killed / "results.json").read_text())
+  assert (cut["status"], cut["step"], len(cut["history"])) == ("running", 20, 1)
+  assert [r["final_test_accuracy"] for r in cut["runs"]] == [
+      r["accuracy"] for r in cut["history"][0].get("runs", [cut["history"][0]])]
   _, err = whole.communicate(timeout=600)
   assert whole.returncode == 0, err[-2000:]
   r = subprocess.run(_args(killed, mnist_dir, *extra), env=_env(), capture_output=True,
@@ -170,6 +175,10 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path, mnist_dir, packed):
   s1, p1 = _final_params(straight)
   s2, p2 = _final_params(killed)
   assert s1 == s2 == 40
+  assert json.loads((killed / "results.json").read_text())["status"] == "completed"
+  if packed:  # each packed run's evaluations tagged by run in TensorBoard
+    events = b"".join(f.read_bytes() for f in (straight / "tb").iterdir())
+    assert b"run_1/test/accuracy" in events and b"run_0/test/loss" in events
   jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, atol=1e-6), p1, p2)
 
 

@@ -35,7 +35,8 @@
 # On a two-GPU machine: GPUS="0 1 1 0"; on a one-GPU machine: GPUS="0 0 0 0" (the four chains
 # share a GPU under CUDA MPS; NO_MPS=1: not). One-GPU plans: session13_one_gpu (GPUS="0 0 0"; the
 # setup call carries .carry/wheels and .carry/mnistshim, then the four CIFAR parts) and
-# session13_mnist (GPUS="0 0 0 0"; MNIST only: the setup call alone, no CIFAR parts).
+# session13_mnist (GPUS="0 0 0 0"; MNIST only: the setup call alone, no CIFAR parts), and
+# session14_mnist (GPUS="0 0"; three of session13_mnist's runs, the pMNIST contrast first).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -530,33 +531,50 @@ plan_session13_one_gpu() {
   lstm_decays_chain "${GPU[1]}" &
 }
 
+SEEDS3=(--config.runs.seeds="(0,1,2)")
+
+# The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
+# recipe (the auxiliary rows; P128: the decoder / predictor, 1x128) or 33 epochs (the others).
+pmnist_rlstm_t300_weights() {  # GPU: auxiliary weights 3 and 10 packed, chosen on validation
+  TASK=pmnist run "$1" pmnist_rlstm_t300_decoder_128_aux_weight_3_10_seeds_0_2 rlstm_t300 \
+    "${AUX[@]}" "${P128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
+    --config.runs.aux_weight="(3,3,3,10,10,10)"
+}
+
+aux_full() {  # GPU TASK ROW: r-LSTM (weight 3) or p-LSTM full BPTT
+  local weight=(); [ "$3" = rlstm_full ] && weight=(--config.aux_weight=3)
+  TASK="$2" run "$1" "$2_${3%_full}_full_decoder_128_seeds_0_2" "$3" "${AUX[@]}" "${weight[@]}" \
+    "${P128[@]}" "${SEEDS3[@]}"
+}
+
+mnist_lstm_full_33() {  # GPU
+  TASK=mnist run "$1" mnist_lstm_full_33_epochs_seeds_0_2 lstm_full --config.train_epochs=33 \
+    "${SEEDS3[@]}"
+}
+
 plan_session13_mnist() {
   # A one-GPU machine with MNIST only (one setup call carrying .carry/wheels and .carry/mnistshim;
-  # GPUS="0 0 0 0": MPS): the MNIST and pMNIST cells of Table 2 not run yet or run with one seed,
-  # 3 seeds each at the 3 + 30 epoch recipe (the auxiliary rows) or 33 epochs (the others).
-  local seeds3=(--config.runs.seeds="(0,1,2)")  # P128: the decoder / predictor, 1x128
-  local lstm33=(--config.train_epochs=33)
+  # GPUS="0 0 0 0": MPS).
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  # pMNIST r-LSTM t300 (one seed so far): auxiliary weights 3 and 10 packed, chosen on validation
-  (TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_3_10_seeds_0_2 rlstm_t300 \
-     "${AUX[@]}" "${P128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
-     --config.runs.aux_weight="(3,3,3,10,10,10)"
-   TASK=pmnist run "${GPU[0]}" pmnist_plstm_full_decoder_128_seeds_0_2 plstm_full "${AUX[@]}" \
-     "${P128[@]}" "${seeds3[@]}") &
-  (TASK=mnist run "${GPU[1]}" mnist_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" \
-     --config.aux_weight=3 "${P128[@]}" "${seeds3[@]}"
-   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_full_decoder_128_seeds_0_2 rlstm_full "${AUX[@]}" \
-     --config.aux_weight=3 "${P128[@]}" "${seeds3[@]}") &
-  (TASK=mnist run "${GPU[2]}" mnist_plstm_full_decoder_128_seeds_0_2 plstm_full "${AUX[@]}" \
-     "${P128[@]}" "${seeds3[@]}"
-   TASK=mnist run "${GPU[2]}" mnist_lstm_full_33_epochs_seeds_0_2 lstm_full "${lstm33[@]}" \
-     "${seeds3[@]}") &
+  (pmnist_rlstm_t300_weights "${GPU[0]}"; aux_full "${GPU[0]}" pmnist plstm_full) &
+  (aux_full "${GPU[1]}" mnist rlstm_full; aux_full "${GPU[1]}" pmnist rlstm_full) &
+  (aux_full "${GPU[2]}" mnist plstm_full; mnist_lstm_full_33 "${GPU[2]}") &
   # the Transformer as session 8's CIFAR-10 run: cuDNN's fused attention (memory linear in length;
   # three packed runs of plain attention at evaluation batch 500 would hold 3x the score matrices)
-  local tr=(--config.model.attention=cudnn "${lstm33[@]}" "${seeds3[@]}")
+  local tr=(--config.model.attention=cudnn --config.train_epochs=33 "${SEEDS3[@]}")
   (TASK=mnist run "${GPU[3]}" mnist_transformer_seeds_0_2 transformer "${tr[@]}"
    TASK=pmnist run "${GPU[3]}" pmnist_transformer_seeds_0_2 transformer "${tr[@]}") &
+}
+
+plan_session14_mnist() {
+  # Session 14's second one-GPU machine (GPUS="0 0"; the first, on session13_mnist, was taken
+  # away at minute 12): the pMNIST contrast first, then the cheap LSTM full seeds and the pMNIST
+  # r-LSTM full.
+  wait_for /tmp/mnist_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  pmnist_rlstm_t300_weights "${GPU[0]}" &
+  (mnist_lstm_full_33 "${GPU[1]}"; aux_full "${GPU[1]}" pmnist rlstm_full) &
 }
 
 plan_session14_one_gpu() {

@@ -281,8 +281,11 @@ class _Periodic:
     result = {**evals.pop("test"), **evals, "step": step, "epoch": step / spe,
               "wall_time_s": self.wall_time()}
     self.run.history.append(result)
-    self.writer.scalars(step, {f"{name}/{k}": r[k] for name, r in
-                               [("test", result)] + list(evals.items()) for k in ("accuracy", "loss")})
+    named = [("test", result)] + list(evals.items())
+    scalars = {f"{name}/{k}": r[k] for name, r in named for k in ("accuracy", "loss")}
+    scalars.update({f"run_{i}/{name}/{k}": one[k] for name, r in named  # packed: each run's own
+                    for i, one in enumerate(r.get("runs", [])) for k in ("accuracy", "loss")})
+    self.writer.scalars(step, scalars)
     shown = "".join(f", {name} accuracy {r['accuracy']:.4f}" for name, r in evals.items())
     print(f"\nstep {step} epoch {step / spe:.2f}: test accuracy {result['accuracy']:.4f}{shown}",
           flush=True)
@@ -363,6 +366,8 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
                           acc=f"{values.get('supervised/accuracy', 0):.3f}")
       if at_epoch_end:
         periodic.evaluate(step, rstate.params)
+        # a machine lost before the end leaves every evaluation so far, per run, in the workdir
+        _write_results(run, workdir, "running", step, periodic.wall_time())
       if periodic.stop_requested(log_step or checkpoint_step):
         status = "preempted"
         break
@@ -386,6 +391,22 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
 
 def _finish(run: _Setup, workdir: str, status: str, step: int, wall_time_s: float) -> dict:
   """Write ``results.json`` (process 0) and say how the run ended."""
+  results = _write_results(run, workdir, status, step, wall_time_s)
+  last, epochs = (run.history or [None])[-1], step / run.steps_per_epoch
+  if status in ("completed", "early_stopped") and last:
+    spread = (f" (mean of {run.plan.size} runs, std {last['accuracy_std']:.4f})"
+              if run.plan.size > 1 else "")
+    print(f"test accuracy {last['accuracy']:.4f}{spread} after {step} steps ({epochs:.2f} epochs)",
+          flush=True)
+  elif status == "preempted":
+    print(f"stopped by signal at step {step}; checkpoint saved in {workdir}", flush=True)
+  return results
+
+
+def _write_results(run: _Setup, workdir: str, status: str, step: int,
+                   wall_time_s: float) -> dict:
+  """``results.json`` (process 0, atomically) as of ``step``: ``status`` is ``running`` while
+  the run goes on (and stays so if its process dies), else how it ended."""
   history, spe, plan = run.history, run.steps_per_epoch, run.plan
 
   def per_run(entry):  # each run's part of one evaluation (its mean when there is one run)
@@ -406,11 +427,4 @@ def _finish(run: _Setup, workdir: str, status: str, step: int, wall_time_s: floa
     results["final_test_accuracy_std"] = last["accuracy_std"]
   if jax.process_index() == 0:
     metrics.write_json_atomic(os.path.join(workdir, "results.json"), results)
-  if status in ("completed", "early_stopped") and history:
-    spread = (f" (mean of {plan.size} runs, std {last['accuracy_std']:.4f})"
-              if plan.size > 1 else "")
-    print(f"test accuracy {last['accuracy']:.4f}{spread} after {step} steps "
-          f"({step / spe:.2f} epochs)", flush=True)
-  elif status == "preempted":
-    print(f"stopped by signal at step {step}; checkpoint saved in {workdir}", flush=True)
   return results

@@ -1,12 +1,28 @@
 import os
+import shutil
+import tempfile
 
 # Tests run on CPU; 8 fake devices let the data-parallel tests run anywhere.
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
                            " --xla_force_host_platform_device_count=8").strip()
+# One persistent compilation cache for the whole test session: the training subprocesses (and the
+# pytest-xdist workers, which inherit it from the controller) compile the same smoke programs many
+# times over. Removed at the end of the session unless the caller chose the directory.
+if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+  os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="rnn_aux_tests_jax_cache_")
+  os.environ["RNN_AUX_TESTS_OWN_JAX_CACHE"] = os.environ["JAX_COMPILATION_CACHE_DIR"]
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 
 
 import pytest  # noqa: E402
+
+
+def pytest_sessionfinish(session):
+  own = os.environ.get("RNN_AUX_TESTS_OWN_JAX_CACHE")
+  if own and not hasattr(session.config, "workerinput"):  # the controller, after every worker
+    shutil.rmtree(own, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

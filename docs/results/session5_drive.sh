@@ -36,7 +36,8 @@
 # share a GPU under CUDA MPS; NO_MPS=1: not). One-GPU plans: session13_one_gpu (GPUS="0 0 0"; the
 # setup call carries .carry/wheels and .carry/mnistshim, then the four CIFAR parts) and
 # session13_mnist (GPUS="0 0 0 0"; MNIST only: the setup call alone, no CIFAR parts), and
-# session14_mnist (GPUS="0 0"; three of session13_mnist's runs, the pMNIST contrast first).
+# session14_mnist (GPUS="0 0"; three of session13_mnist's runs, the pMNIST contrast first), and
+# session15_mnist (GPUS="0 0"; session 14's leads, the same setup call).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -575,6 +576,23 @@ plan_session14_mnist() {
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   pmnist_rlstm_t300_weights "${GPU[0]}" &
   (mnist_lstm_full_33 "${GPU[1]}"; aux_full "${GPU[1]}" pmnist rlstm_full) &
+}
+
+plan_session15_mnist() {
+  # One GPU, MNIST only (GPUS="0 0": MPS; one setup call carrying .carry/wheels and
+  # .carry/mnistshim). Session 14's leads: pMNIST r-LSTM t300's weight-10 runs peaked at their last
+  # epoch, so weights 10 and 30 for twice as long (3 + 60 epochs), chosen on validation; MNIST
+  # r-/p-LSTM full again per seed (session 14's were lost with their machine) beside three more
+  # MNIST LSTM full seeds; then pMNIST p-LSTM full.
+  wait_for /tmp/mnist_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_10_30_63_epochs_seeds_0_2 \
+    rlstm_t300 --config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" \
+    --config.runs.seeds="(0,1,2,0,1,2)" --config.runs.aux_weight="(10,10,10,30,30,30)" &
+  (aux_full "${GPU[1]}" mnist rlstm_full; aux_full "${GPU[1]}" mnist plstm_full
+   TASK=mnist run "${GPU[1]}" mnist_lstm_full_33_epochs_seeds_3_5 lstm_full \
+     --config.train_epochs=33 --config.runs.seeds="(3,4,5)"
+   aux_full "${GPU[1]}" pmnist plstm_full) &
 }
 
 plan_session14_one_gpu() {

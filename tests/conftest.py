@@ -8,10 +8,12 @@ os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
                            " --xla_force_host_platform_device_count=8").strip()
 # One persistent compilation cache for the whole test session: the training subprocesses (and the
 # pytest-xdist workers, which inherit it from the controller) compile the same smoke programs many
-# times over. Removed at the end of the session unless the caller chose the directory.
+# times over. The process that made it (the controller, or the one process without xdist) removes
+# it at the end; a directory the caller chose stays.
+_OWN_JAX_CACHE = None
 if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
-  os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="rnn_aux_tests_jax_cache_")
-  os.environ["RNN_AUX_TESTS_OWN_JAX_CACHE"] = os.environ["JAX_COMPILATION_CACHE_DIR"]
+  _OWN_JAX_CACHE = tempfile.mkdtemp(prefix="rnn_aux_tests_jax_cache_")
+  os.environ["JAX_COMPILATION_CACHE_DIR"] = _OWN_JAX_CACHE
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
 os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 
@@ -20,9 +22,8 @@ import pytest  # noqa: E402
 
 
 def pytest_sessionfinish(session):
-  own = os.environ.get("RNN_AUX_TESTS_OWN_JAX_CACHE")
-  if own and not hasattr(session.config, "workerinput"):  # the controller, after every worker
-    shutil.rmtree(own, ignore_errors=True)
+  if _OWN_JAX_CACHE:
+    shutil.rmtree(_OWN_JAX_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

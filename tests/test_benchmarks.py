@@ -24,6 +24,13 @@ def test_gpu_groups_times_one_window_per_group_and_sums_the_processes():
   assert len(two["per_gpu_sequences_per_s"]) == 2 and one["vs_one_gpu"] == 1.0
   assert two["vs_one_gpu"] == round(two["sequences_per_s"] / one["sequences_per_s"], 2)
   assert 0.0 <= two["window_overlap"] <= 1.0
+  assert one["mps"] is False and two["mps"] is False  # no MPS daemon on the test machine
+
+
+def test_gpu_groups_mps_without_cuda_mps_is_one_line_naming_the_fix():
+  r = _run("gpu_groups.py", "--gpus", "0,0", "--mps", env={"PATH": "/usr/bin:/bin"})
+  assert r.returncode == 2
+  assert r.stderr.splitlines()[-1].endswith("which is not on PATH; run without --mps")
 
 
 def test_gpu_groups_refuses_more_processes_than_gpus_in_one_line():

@@ -2,6 +2,8 @@
 import csv
 import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -199,6 +201,28 @@ def test_bad_inputs(tmp_path, mnist_dir):
   path.write_bytes(path.read_bytes()[:1000])
   with pytest.raises(Exception):
     _loader("mnist", str(bad), split="test", global_batch_size=10)
+
+
+@pytest.mark.parametrize("binary", ["prepare", "train"])
+def test_a_broken_tfds_install_is_one_line_naming_the_missing_package(binary, tmp_path, mnist_dir):
+  # a package tfds needs, missing (as from a --no-deps install): tfds's lazy import would hide it
+  fake = tmp_path / "site"
+  fake.mkdir()
+  (fake / "promise.py").write_text("raise ModuleNotFoundError(\"No module named 'promise'\", "
+                                   "name='promise')\n")
+  root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  env = dict(os.environ, XLA_FLAGS="", PYTHONPATH=os.pathsep.join([str(fake), root]))
+  if binary == "prepare":
+    cmd = ["-m", "rnn_aux.data.prepare", "--dataset", "mnist", "--data_dir", str(tmp_path / "d")]
+  else:
+    cmd = [os.path.join(root, "experiments", "train.py"), "--config",
+           os.path.join(root, "experiments", "configs", "paper.py") + ":mnist,smoke",
+           f"--config.data_dir={mnist_dir}", "--workdir", str(tmp_path / "w")]
+  r = subprocess.run([sys.executable, *cmd], env=env, capture_output=True, text=True, timeout=300)
+  assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+  last = r.stderr.strip().splitlines()[-1]
+  assert last.startswith("error: tensorflow_datasets cannot be imported"), r.stderr[-2000:]
+  assert "promise" in last and "pip install -r requirements.txt" in last
 
 
 def test_token_ids_outside_the_task_vocabulary_are_refused(mnist_dir):

@@ -49,7 +49,8 @@
 # session15_mnist (GPUS="0 0"; session 14's leads, the same setup call), session15_lstm_t300
 # (GPUS="0"; its pMNIST LSTM t300 baseline at 63 epochs) and session16_mnist (GPUS="0 0"; session
 # 15's leads: auxiliary weights 30-100 on pMNIST r-LSTM t300, 10-30 on the r-LSTM full rows and on
-# MNIST r-LSTM t300).
+# MNIST r-LSTM t300; then issue 11's 1, 2, 4 processes on one GPU without and with MPS), and
+# session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights 3-100: the CIFAR parts).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -353,6 +354,17 @@ packed_bench() {  # GPU DECODER: issue 11's packed r-LSTM t300 rate (MNIST sizes
     --recurrence fused --variant rlstm_t300 --runs 1,4,8 --steps 5 --decoder "$2"
 }
 
+mps_bench() {  # GPU: issue 11's processes sharing one GPU, time-sliced and under CUDA MPS
+  [ "${SKIP_BENCH:-0}" = 1 ] && return
+  if pgrep -x nvidia-cuda-mps > /dev/null; then  # the plan's daemon: the time-sliced case first
+    echo quit | nvidia-cuda-mps-control; sleep 3
+  fi
+  local g="$1,$1,$1,$1"
+  bench processes_one_gpu python3 benchmarks/gpu_groups.py --gpus "$g" --counts 1,2,4 --steps 10
+  bench processes_one_gpu python3 benchmarks/gpu_groups.py --gpus "$g" --counts 1,2,4 --steps 10 \
+    --mps
+}
+
 resized_rows() {  # GPU SIDE: accuracy against length (issue 13 item 3) on CIFAR-10 at SIDE x SIDE,
   # 33 epochs as at 32: r-LSTM t300 (1x128 decoder, weight 3, 2 seeds), LSTM full and t300 (3 each)
   local task="cifar10_jpeg_lossy@$2" seeds3=(--config.train_epochs=33 --config.runs.seeds="(0,1,2)")
@@ -637,6 +649,28 @@ plan_session16_mnist() {
   (aux_weights "${GPU[1]}" pmnist rlstm_full 10 30
    aux_weights "${GPU[1]}" mnist rlstm_t300 10 30
    aux_weights "${GPU[1]}" mnist rlstm_full 10 30) &
+  wait
+  mps_bench "${GPU[0]}"  # once the GPU is idle (about 4 minutes)
+}
+
+plan_session16_cifar() {
+  # One GPU (GPUS="0 0": MPS; the setup call carrying .carry/wheels and .carry/cifar_1, then
+  # `stage` with cifar_2, _3 and _4). pMNIST's lead, tried on CIFAR-10: a strong auxiliary weight
+  # regularises (session 15: weight 30 memorised less and scored higher than 10 and 3). r-LSTM t300
+  # at session 13's recipe (flips, AdamW decay 0.1, 1x128 decoder) at weights 3, 10, 30 and 100,
+  # 3 seeds each, 3 + 47 epochs, the weight chosen on validation; like for like in length.
+  local recipe=(--config.model.decoder_sizes="(128,)" --config.pretrain_epochs=3
+                --config.train_epochs=47 --config.augment=flip --config.optimizer=adamw
+                --config.weight_decay=0.1 --config.runs.seeds="(0,1,2,0,1,2)")
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  local w1 w2 g=0
+  for pair in "3 30" "10 100"; do
+    read -r w1 w2 <<< "$pair"
+    run "${GPU[$g]}" "cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_aux_weight_${w1}_${w2}_50_epochs_seeds_0_2" \
+      rlstm_t300 "${recipe[@]}" --config.runs.aux_weight="($w1,$w1,$w1,$w2,$w2,$w2)" &
+    g=$((g + 1))
+  done
 }
 
 plan_session14_one_gpu() {
@@ -681,6 +715,10 @@ case "$CMD" in
     fi
     nvidia-smi --query-gpu=index,name,driver_version --format=csv,noheader
     python3 -c "import jax, flax, optax, torch; print('jax', jax.__version__, 'flax', flax.__version__, 'optax', optax.__version__, 'torch', torch.__version__, jax.devices())"
+    # a wheel missing from .carry/wheels stops here, in one line, not in the runs' data loading
+    if ! err=$(python3 -c "from rnn_aux.data import tfds_module as m; m.tfds()" 2>&1); then
+      echo "$err" | tail -1; exit 1
+    fi
     rm -rf "$HERE" /tmp/cifar_ready /tmp/prepare.pid && mkdir -p "$HERE" "$WD" "$BENCH"
     tar --exclude=./.carry --exclude=./.git --exclude=./.venv -cf - . | tar -C "$HERE" -xf - || exit 1
     echo "repo $(git rev-parse --short HEAD 2> /dev/null || echo '(no git)') snapshot in $HERE"

@@ -21,9 +21,10 @@ import os
 import pickle
 
 import numpy as np
-import tensorflow_datasets as tfds
 
-from rnn_aux.data import tasks
+from rnn_aux.data import tasks, tfds_module
+
+tfds = tfds_module.tfds()
 
 
 def _image_features(size, channels):

@@ -21,7 +21,7 @@ from typing import Optional
 
 import numpy as np
 
-from rnn_aux.data import images, tasks
+from rnn_aux.data import images, tasks, tfds_module
 
 OPTIONS = ("image", "label", "train", "test")
 
@@ -52,7 +52,7 @@ def data_dir_or_default(data_dir: Optional[str]) -> str:
 
 
 def _builder(name: str, dataset: str, data_dir: str):
-  import tensorflow_datasets as tfds
+  tfds = tfds_module.tfds()
   try:
     return tfds.builder(dataset, data_dir=data_dir)
   except Exception as e:  # DatasetNotFoundError and friends: one line
@@ -64,7 +64,7 @@ def _builder(name: str, dataset: str, data_dir: str):
 
 def _pick(name, features, key, wanted, kind, option):
   """The feature called ``key`` (explicit or default), else the only one of class ``kind``."""
-  import tensorflow_datasets as tfds
+  tfds = tfds_module.tfds()
   cls = {"Image": tfds.features.Image, "ClassLabel": tfds.features.ClassLabel}[kind]
   if wanted is not None or key in features:
     key = wanted or key
@@ -147,7 +147,7 @@ def catalog_source(task: tasks.Task, split: str, data_dir: Optional[str], source
   ``source``: ``offline`` reads only what is prepared in ``data_dir``; ``auto`` and ``catalog``
   download and prepare the dataset there when it is not (needs a network).
   """
-  import tensorflow_datasets as tfds
+  tfds = tfds_module.tfds()
   if split not in ("train", "test"):
     raise ValueError(f"unknown split {split!r}; the tasks have 'train' and 'test'")
   data_dir = data_dir_or_default(data_dir)

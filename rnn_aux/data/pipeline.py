@@ -21,7 +21,7 @@ from typing import Iterator, NamedTuple, Optional
 import numpy as np
 
 from rnn_aux.data import augment as augment_lib
-from rnn_aux.data import tasks
+from rnn_aux.data import tasks, tfds_module
 
 SOURCES = ("auto", "offline", "catalog")
 
@@ -72,7 +72,7 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
   if task.name.startswith(tasks.TFDS_PREFIX):
     from rnn_aux.data import catalog
     return catalog.catalog_source(task, split, data_dir, source)
-  import tensorflow_datasets as tfds
+  tfds = tfds_module.tfds()
   data_dir = os.path.expanduser(data_dir or os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"))
   fix = (f"prepare it offline with `python -m rnn_aux.data.prepare --dataset {task.name.split('@')[0]} "
          f"--data_dir {data_dir}` (see BUILD.md), or pass source='catalog' with a network")

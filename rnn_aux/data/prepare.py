@@ -15,7 +15,7 @@ import sys
 
 from absl import app, flags
 
-from rnn_aux.data import builders, pipeline, tasks
+from rnn_aux.data import pipeline, tasks
 
 _DATASET = flags.DEFINE_string("dataset", "mnist", f"one of: {', '.join(sorted(tasks.TASKS))}, "
                                "npz:PATH, tfds:NAME@SIDE")
@@ -36,6 +36,7 @@ def main(argv):
       print(f"{task.name}: {train} train and {test} test sequences of {task.seq_len} steps x "
             f"{task.channels} channels, vocabulary {task.vocab_size}, {task.num_classes} classes")
       return
+    from rnn_aux.data import builders  # imports tfds: a broken install is one line, below
     name = builders.prepare(_DATASET.value, data_dir, _MANUAL_DIR.value)
   except (ValueError, FileNotFoundError, RuntimeError) as e:
     sys.exit(f"error: {e}")

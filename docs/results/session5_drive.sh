@@ -48,9 +48,10 @@
 # session14_mnist (GPUS="0 0"; three of session13_mnist's runs, the pMNIST contrast first), and
 # session15_mnist (GPUS="0 0"; session 14's leads, the same setup call), session15_lstm_t300
 # (GPUS="0"; its pMNIST LSTM t300 baseline at 63 epochs) and session16_mnist (GPUS="0 0"; session
-# 15's leads: auxiliary weights 30-100 on pMNIST r-LSTM t300, 10-30 on the r-LSTM full rows and on
-# MNIST r-LSTM t300; then issue 11's 1, 2, 4 processes on one GPU without and with MPS), and
-# session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights 3-100: the CIFAR parts).
+# 15's leads: auxiliary weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and
+# r-LSTM full and on MNIST r-LSTM t300; then issue 11's 1, 2, 4 processes on one GPU without and
+# with MPS), and session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights 3-100; the
+# setup call carries .carry/wheels and .carry/cifar_1, then one `stage` call per CIFAR part).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -640,15 +641,15 @@ plan_session15_lstm_t300() {
 plan_session16_mnist() {
   # One GPU, MNIST only (GPUS="0 0": MPS; the setup call as session15_mnist). Session 15's leads:
   # pMNIST r-LSTM t300 chose weight 30 over 10 on validation, its runs peaking at epochs 48-62, so
-  # weight 100 (seeds 0-2) beside three more weight-30 seeds (3-5) for 3 + 60 epochs; the r-LSTM
-  # full rows at weights 10 and 30 (only weight 3 has run: level with LSTM full on pMNIST, 1 below
-  # the paper on MNIST); MNIST r-LSTM t300 at weights 10 and 30 (weight 3: 91.4 +- 2.1, paper 96.4).
+  # weight 100 (seeds 0-2) beside three more weight-30 seeds (3-5) for 3 + 60 epochs; the strong
+  # weight on the rows still level with their LSTM (pMNIST p-LSTM t300 and r-LSTM full, weight 1
+  # and 3 so far) and on MNIST r-LSTM t300 (weight 3: 91.4 +- 2.1, paper 96.4), at 10 and 30.
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  aux_weights "${GPU[0]}" pmnist rlstm_t300 30 100 60 3,4,5 0,1,2 &
-  (aux_weights "${GPU[1]}" pmnist rlstm_full 10 30
-   aux_weights "${GPU[1]}" mnist rlstm_t300 10 30
-   aux_weights "${GPU[1]}" mnist rlstm_full 10 30) &
+  (aux_weights "${GPU[0]}" pmnist rlstm_t300 30 100 60 3,4,5 0,1,2
+   aux_weights "${GPU[0]}" mnist rlstm_t300 10 30) &
+  (aux_weights "${GPU[1]}" pmnist plstm_t300 10 30
+   aux_weights "${GPU[1]}" pmnist rlstm_full 10 30) &
   wait
   mps_bench "${GPU[0]}"  # once the GPU is idle (about 4 minutes)
 }

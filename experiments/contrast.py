@@ -22,7 +22,6 @@ import os
 import sys
 
 import numpy as np
-from scipy import stats
 
 if __package__:
   from experiments import report
@@ -88,12 +87,6 @@ def runs(args) -> list[dict]:
   return out
 
 
-def welch(a, b) -> tuple[float, float, float]:
-  """``(t, degrees of freedom, two-sided p)`` of Welch's test of mean(a) = mean(b)."""
-  res = stats.ttest_ind(a, b, equal_var=False)  # its df is Welch-Satterthwaite's
-  return float(res.statistic), float(res.df), float(res.pvalue)
-
-
 def main(argv):
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument("workdirs", nargs="+", help="WORKDIR[:KEY=VALUE,...] of the first group")
@@ -114,7 +107,7 @@ def main(argv):
   if min(len(t) for t in tests) < 2:
     print("Welch's t-test needs at least 2 runs in each group.")
     return
-  t, df, p = welch(*tests)
+  t, df, p = report.welch(*tests)
   print(f"Welch's t = {t:.2f} ({df:.1f} degrees of freedom), two-sided p = {p:.2g}")
 
 

@@ -8,7 +8,8 @@ With a validation split, each run is also reported at its best validation evalua
 accuracy there: settings and epochs are chosen on validation, never on test). Time to accuracy:
 the workdir's wall minutes at each run's first evaluation reaching the paper's test accuracy
 (packed runs share their workdir's minutes; runs whose evaluations carry no time show "-").
-Then Table 2 in the paper's layout, each cell's setting chosen on validation (:func:`table2`).
+Then Table 2 in the paper's layout, each cell's setting chosen on validation (:func:`table2`),
+and the paper's contrasts between its chosen cells with Welch's test (:func:`contrasts`).
 """
 import copy
 import json
@@ -17,6 +18,7 @@ import os
 import sys
 
 import numpy as np
+from scipy import stats
 
 from rnn_aux import auxiliary
 from rnn_aux.train import config_guard, metrics
@@ -223,6 +225,60 @@ def main(workdirs):
   print("|---" * 13 + "|")
   print("\n".join(rows))
   print("\n" + table2(cells))
+  print("\n" + contrasts(cells))
+
+
+def _marks(task: str, cell: dict) -> str:
+  """What a Table 2 entry must say of its cell: JPEG-derived data, runs stopped short."""
+  marks = ", JPEG-lossy" if "lossy" in task else ""
+  if STOPPED_SHORT & set(cell["status"]):
+    marks += f", stopped at epoch {max(cell['epochs']):.0f}"
+  return marks
+
+
+def chosen_cells(cells: dict) -> dict:
+  """``(row, column) -> (task, cell)``: of the cells with a validation split, the setting with the
+  highest mean best-validation accuracy, per row of Table 2 and task column."""
+  chosen = {}
+  for (name, task, _), cell in cells.items():
+    if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
+      continue
+    key, val = (name, COLUMNS[task]), float(np.mean([v for v, _ in cell["chosen"]]))
+    if key not in chosen or val > chosen[key][0]:
+      chosen[key] = (val, task, cell)
+  return {key: (task, cell) for key, (_, task, cell) in chosen.items()}
+
+
+def welch(a, b) -> tuple[float, float, float]:
+  """``(t, degrees of freedom, two-sided p)`` of Welch's test of mean(a) = mean(b)."""
+  res = stats.ttest_ind(a, b, equal_var=False)  # its df is Welch-Satterthwaite's
+  return float(res.statistic), float(res.df), float(res.pvalue)
+
+
+# The paper's contrasts: each auxiliary row against the plain LSTM at the same truncation
+CONTRASTS = (("rlstm_t300", "lstm_t300"), ("plstm_t300", "lstm_t300"),
+             ("rlstm_full", "lstm_full"), ("plstm_full", "lstm_full"))
+
+
+def contrasts(cells: dict) -> str:
+  """The paper's contrasts from Table 2's chosen cells: our difference of means (test % at best
+  validation) with Welch's p, each side's runs and epochs (a contrast is like for like in training
+  length only where they match), beside the paper's difference."""
+  chosen = chosen_cells(cells)
+  lines = ["The paper's contrasts, each cell at its setting chosen on validation (as in Table 2)",
+           "", "| task | A - B | ours A - B | Welch p | A: runs, epochs | B: runs, epochs | "
+           "paper A - B |", "|---|---|---|---|---|---|---|"]
+  for column, task in enumerate(("mnist", "pmnist", "cifar10")):
+    for a, b in CONTRASTS:
+      if (a, column) not in chosen or (b, column) not in chosen:
+        continue
+      (task_a, cell_a), (_, cell_b) = chosen[(a, column)], chosen[(b, column)]
+      tests = [[t for _, t in c["chosen"]] for c in (cell_a, cell_b)]
+      p = (f"{welch(*tests)[2]:.2g}" if min(len(t) for t in tests) >= 2 else "-")
+      sides = [f"{len(t)}, {max(c['epochs']):.0f}" for t, c in zip(tests, (cell_a, cell_b))]
+      lines.append(f"| {task_a} | {a} - {b} | {100 * (np.mean(tests[0]) - np.mean(tests[1])):+.2f} "
+                   f"| {p} | {sides[0]} | {sides[1]} | {PAPER[a][column] - PAPER[b][column]:+.1f} |")
+  return "\n".join(lines)
 
 
 def table2(cells: dict) -> str:
@@ -231,24 +287,18 @@ def table2(cells: dict) -> str:
   validation evaluation (``mean ± std (runs)``). Settings are chosen on validation, never on test:
   a cell whose runs have no validation split shows their final test accuracy, marked, only when it
   is the one setting run there."""
-  validated, unvalidated = {}, {}  # (row, column) -> [(mean validation, text)] / [text]
+  chosen, unvalidated = chosen_cells(cells), {}  # (row, column) -> cell / [text]
   for (name, task, _), cell in cells.items():
-    if name not in PAPER or task not in COLUMNS:
-      continue
-    key, lossy = (name, COLUMNS[task]), ", JPEG-lossy" if "lossy" in task else ""
-    if STOPPED_SHORT & set(cell["status"]):
-      lossy += f", stopped at epoch {max(cell['epochs']):.0f}"
-    if cell["chosen"]:
-      validated.setdefault(key, []).append((
-          float(np.mean([v for v, _ in cell["chosen"]])),
-          f"{mean_std([t for _, t in cell['chosen']])} ({len(cell['chosen'])}{lossy})"))
-    elif cell["accs"]:
-      unvalidated.setdefault(key, []).append(
-          f"{mean_std(cell['accs'])} ({len(cell['accs'])}{lossy}, no validation split)")
+    if name in PAPER and task in COLUMNS and not cell["chosen"] and cell["accs"]:
+      unvalidated.setdefault((name, COLUMNS[task]), []).append(
+          f"{mean_std(cell['accs'])} ({len(cell['accs'])}{_marks(task, cell)}, no validation "
+          "split)")
 
   def entry(key) -> str:
-    if key in validated:
-      return max(validated[key])[1]
+    if key in chosen:
+      task, cell = chosen[key]
+      return (f"{mean_std([t for _, t in cell['chosen']])} "
+              f"({len(cell['chosen'])}{_marks(task, cell)})")
     others = unvalidated.get(key, [])
     return (others[0] if len(others) == 1 else
             f"- ({len(others)} settings without a validation split)" if others else "-")

@@ -325,6 +325,27 @@ def test_table2_chooses_each_cells_setting_on_validation_never_on_test(tmp_path,
   assert "| transformer | - | 98.9 | - | 97.9 | - | 62.2 |" in out
 
 
+def test_report_contrasts_the_chosen_cells_with_welchs_test(tmp_path, capsys):
+  from scipy import stats
+  # r-LSTM t300: weight 3 chosen on validation over weight 1; LSTM t300 has two seeds
+  w1 = _evaluated(tmp_path, "w1", "rlstm_t300", [(0.55, 0.60), (0.55, 0.61)], seeds=[0, 1],
+                  aux_weight=[1.0, 1.0])
+  w3 = _evaluated(tmp_path, "w3", "rlstm_t300", [(0.60, 0.56), (0.58, 0.54), (0.59, 0.55)],
+                  seeds=[0, 1, 2], aux_weight=[3.0, 3.0, 3.0])
+  lstm = _evaluated(tmp_path, "lstm", "lstm_t300", [(0.57, 0.50), (0.55, 0.53)], seeds=[0, 1])
+  plstm = _evaluated(tmp_path, "plstm", "plstm_t300", [(0.57, 0.52)], seeds=[0])
+  path = tmp_path / "lstm" / "results.json"
+  path.write_text(json.dumps({**json.loads(path.read_text()), "epochs": 100.0}))
+  report.main([w1, w3, lstm, plstm])
+  out = capsys.readouterr().out
+  p = stats.ttest_ind([0.56, 0.54, 0.55], [0.50, 0.53], equal_var=False).pvalue
+  assert (f"| cifar10_jpeg_lossy | rlstm_t300 - lstm_t300 | +3.50 | {p:.2g} | 3, 0 | 2, 100 | "
+          "+16.9 |") in out
+  # one run: a difference, no test; no LSTM full cell: no full-BPTT contrast
+  assert "| cifar10_jpeg_lossy | plstm_t300 - lstm_t300 | +0.50 | - | 1, 0 | 2, 100 | +15.7 |" in out
+  assert "rlstm_full - lstm_full" not in out
+
+
 # preempted: stopped by a signal; running: the record of a process that died before its end
 @pytest.mark.parametrize("status", ["preempted", "running"])
 def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_path, capsys,

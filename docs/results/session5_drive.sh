@@ -45,7 +45,8 @@
 # 15's leads: auxiliary weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and
 # r-LSTM full and on MNIST r-LSTM t300; then issue 11's 1, 2, 4 processes on one GPU without and
 # with MPS), and session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights 3-100; the
-# setup call carries .carry/wheels and .carry/cifar_1, then one `stage` call per CIFAR part).
+# setup call carries .carry/wheels and .carry/cifar_1, then one `stage` call per CIFAR part), and
+# session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM series at every horizon, CIFAR-10).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -664,6 +665,23 @@ plan_session16_cifar() {
     read -r w1 w2 <<< "$pair"
     run "${GPU[$g]}" "cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_aux_weight_${w1}_${w2}_50_epochs_seeds_0_2" \
       rlstm_t300 "${recipe[@]}" --config.runs.aux_weight="($w1,$w1,$w1,$w2,$w2,$w2)" &
+    g=$((g + 1))
+  done
+}
+
+plan_session16_fig4() {
+  # Issue 13 item 1, Figure 4's p-LSTM series: only horizons 300, 100 and none have run (2x256
+  # predictor). Every horizon with the 1x128 predictor (weight 1, seed 0, 3 + 30 epochs, as the
+  # r-LSTM series), three processes under MPS (GPUS="0 0 0"; the setup call carrying .carry/wheels
+  # and .carry/cifar_1, then `stage` with cifar_2, _3 and _4).
+  wait_for /tmp/cifar_ready || exit 1
+  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  local g=0 pair h
+  for pair in "300 50" "200 1" "100 0"; do
+    (for h in $pair; do
+       run "${GPU[$g]}" "cifar_plstm_t${h}_decoder_128_seed_0" plstm_t300 "${AUX[@]}" "${P128[@]}" \
+         --config.model.horizon="$h"
+     done) &
     g=$((g + 1))
   done
 }

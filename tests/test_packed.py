@@ -75,3 +75,19 @@ def test_per_run_weight_decay_needs_adamw(tmp_path, mnist_dir):
   with pytest.raises(ValueError, match=r"runs.weight_decay must be >= 0"):
     _train(tmp_path / "neg", mnist_dir, optimizer="adamw",
            runs={"seeds": (0, 1), "weight_decay": (0.1, -0.3)})
+
+
+def test_results_json_is_written_once_per_evaluation(tmp_path, mnist_dir, monkeypatch):
+  # each epoch's evaluation is recorded as it happens (status running), the last one only by
+  # the final record
+  from rnn_aux.train import metrics
+  writes, write = [], metrics.write_json_atomic
+
+  def counting(path, record):
+    if path.endswith("results.json"):
+      writes.append((record["status"], record["step"], len(record["history"])))
+    return write(path, record)
+
+  monkeypatch.setattr(metrics, "write_json_atomic", counting)
+  _train(tmp_path / "w", mnist_dir, train_epochs=3)
+  assert writes == [("running", 20, 1), ("running", 40, 2), ("completed", 60, 3)]

@@ -366,16 +366,18 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict
                           acc=f"{values.get('supervised/accuracy', 0):.3f}")
       if at_epoch_end:
         periodic.evaluate(step, rstate.params)
-        # a machine lost before the end leaves every evaluation so far, per run, in the workdir
-        _write_results(run, workdir, "running", step, periodic.wall_time())
       if periodic.stop_requested(log_step or checkpoint_step):
         status = "preempted"
         break
       if checkpoint_step:
         periodic.check_finite(last_metrics["loss"], step)  # never save a diverged state
         periodic.save(step, rstate)
-      if at_epoch_end and stop_early():
-        status = "early_stopped"
+      if at_epoch_end:
+        if stop_early():
+          status = "early_stopped"
+        elif step < total_steps:  # the last record is _finish's
+          # a machine lost before the end leaves every evaluation so far, per run, in the workdir
+          _write_results(run, workdir, "running", step, periodic.wall_time())
     if last_metrics is not None:
       periodic.check_finite(last_metrics["loss"], step)
     if run.ckpt.latest_step() != step:

@@ -714,6 +714,12 @@ progress() {
     echo "-- $(basename "$f"): $(grep -c 'epoch' "$f") epoch lines"
     grep -E "epoch|resum|Error|error|stopped|Traceback" "$f" | tail -2 | cut -c1-300
   done
+  # every cell so far, per setting: test % at best validation, best validation, runs, epochs
+  local wds=() c
+  for c in "$WD"/*/config.json; do [ -e "$c" ] && wds+=("$(dirname "$c")"); done
+  [ ${#wds[@]} -gt 0 ] && python3 "$HERE/experiments/report.py" "${wds[@]}" 2> /dev/null \
+    | awk -F'|' '/^\| [a-z]/ && !/^\| model/ && NF > 10 {print "cell:" $2 "|" $3 "| test" $5 "| val" $6 "|" $7 \
+                 "runs | epochs" $9 "|" $13 "|" substr($14, 1, 160)}'
   for f in "$BENCH"/*.jsonl; do [ -e "$f" ] && echo "-- $f" && cut -c1-400 "$f"; done
   tail -n 2 "$BENCH"/*.err 2> /dev/null | cut -c1-300
   nvidia-smi --query-gpu=index,utilization.gpu,memory.used --format=csv,noheader 2> /dev/null

@@ -556,17 +556,18 @@ SEEDS3=(--config.runs.seeds="(0,1,2)")
 
 # The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
 # recipe (the auxiliary rows; P128: the decoder / predictor, 1x128) or 33 epochs (the others).
-aux_weights() {  # GPU TASK ROW W1 W2 [EPOCHS [SEEDS1 SEEDS2]]: two auxiliary weights packed, 3 seeds
-  # each (SEEDS: "0,1,2" by default), chosen on validation; 3 auxiliary-only epochs, then EPOCHS
-  # (default: AUX's 30)
+aux_weights() {  # GPU TASK ROW W1 W2 [EPOCHS [SEEDS1 SEEDS2 [FLAGS...]]]: two auxiliary weights
+  # packed, 3 seeds each (SEEDS: "0,1,2" by default), chosen on validation; 3 auxiliary-only epochs,
+  # then EPOCHS (default: AUX's 30); FLAGS: a recipe of the caller's, named by $RECIPE
   local epochs=("${AUX[@]}") tag="" s1="${7:-0,1,2}" s2="${8:-0,1,2}" name
   [ -n "${6:-}" ] && epochs=(--config.pretrain_epochs=3 --config.train_epochs="$6") \
     && tag="_$((3 + $6))_epochs"
   local r1="seeds_${s1%%,*}_${s1##*,}" r2="seeds_${s2%%,*}_${s2##*,}"  # first and last seed
   if [ "$s1" = "$s2" ]; then name="aux_weight_$4_$5${tag}_$r1"
   else name="aux_weight_$4_${r1}_$5_$r2$tag"; fi
-  TASK="$2" run "$1" "$2_$3_decoder_128_$name" "$3" "${epochs[@]}" \
-    "${P128[@]}" --config.runs.seeds="($s1,$s2)" --config.runs.aux_weight="($4,$4,$4,$5,$5,$5)"
+  TASK="$2" run "$1" "${TAG:-$2}_$3_decoder_128${RECIPE:-}_$name" "$3" "${epochs[@]}" \
+    "${P128[@]}" --config.runs.seeds="($s1,$s2)" --config.runs.aux_weight="($4,$4,$4,$5,$5,$5)" \
+    "${@:9}"
 }
 
 pmnist_rlstm_t300_weights() {  # GPU W1 W2 [EPOCHS]: pMNIST r-LSTM t300, seeds 0-2 at each weight
@@ -655,18 +656,12 @@ plan_session16_cifar() {
   # regularises (session 15: weight 30 memorised less and scored higher than 10 and 3). r-LSTM t300
   # at session 13's recipe (flips, AdamW decay 0.1, 1x128 decoder) at weights 3, 10, 30 and 100,
   # 3 seeds each, 3 + 47 epochs, the weight chosen on validation; like for like in length.
-  local recipe=(--config.model.decoder_sizes="(128,)" --config.pretrain_epochs=3
-                --config.train_epochs=47 --config.augment=flip --config.optimizer=adamw
-                --config.weight_decay=0.1 --config.runs.seeds="(0,1,2,0,1,2)")
+  local recipe=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1)
   wait_for /tmp/cifar_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
-  local w1 w2 g=0
-  for pair in "3 30" "10 100"; do
-    read -r w1 w2 <<< "$pair"
-    run "${GPU[$g]}" "cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_aux_weight_${w1}_${w2}_50_epochs_seeds_0_2" \
-      rlstm_t300 "${recipe[@]}" --config.runs.aux_weight="($w1,$w1,$w1,$w2,$w2,$w2)" &
-    g=$((g + 1))
-  done
+  local TAG=cifar RECIPE=_flip_weight_decay_0.1  # the workdir names (aux_weights)
+  aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 3 30 47 0,1,2 0,1,2 "${recipe[@]}" &
+  aux_weights "${GPU[1]}" cifar10_jpeg_lossy rlstm_t300 10 100 47 0,1,2 0,1,2 "${recipe[@]}" &
 }
 
 plan_session16_fig4() {

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -70,8 +71,16 @@ def start_mps() -> bool:
   return True
 
 
-def stop_mps() -> None:
+def stop_mps(timeout_s: float = 30.0) -> None:
+  """Quit the daemon and wait for it to exit: `quit` returns before the daemon has gone, and a
+  caller that starts its own daemon at once would find this one and start none."""
   subprocess.run(["nvidia-cuda-mps-control"], input="quit\n", text=True, check=True)
+  deadline = time.monotonic() + timeout_s
+  while mps_running():
+    if time.monotonic() > deadline:
+      sys.exit(f"error: the CUDA MPS daemon still runs {timeout_s:.0f} s after quit; stop it with "
+               "`echo quit | nvidia-cuda-mps-control` before starting another")
+    time.sleep(0.2)
 
 
 def main():

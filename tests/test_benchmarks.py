@@ -78,3 +78,23 @@ def test_packed_runs_times_the_decoder_it_is_given():
   assert abs(two["sequences_per_s"] - rate) <= 0.5 + 0.01 * rate
   bad = _run("packed_runs.py", "--decoder", "2x256")
   assert bad.returncode == 2 and "separated by commas" in bad.stderr.splitlines()[-1]
+
+
+def test_gpu_groups_mps_leaves_no_daemon_behind(tmp_path):
+  # A stand-in for CUDA MPS whose daemon, like the real one, exits a moment after `quit`: the
+  # benchmark must not return before it has gone (the next daemon's start would be skipped).
+  fake = tmp_path / "nvidia-cuda-mps-control"  # its process name, cut to 15: nvidia-cuda-mps
+  fake.write_text(f"""#!/bin/bash
+case "${{1:-}}" in
+  -d) nohup "$0" serve > /dev/null 2>&1 & ;;
+  serve) until [ -e {tmp_path}/quit ]; do sleep 0.1; done; sleep 1 ;;
+  *) read -r cmd; [ "$cmd" = quit ] && touch {tmp_path}/quit ;;
+esac
+""")
+  fake.chmod(0o755)
+  r = _run("gpu_groups.py", "--gpus", "0", "--variant", "lstm_t300", "--recurrence", "scan",
+           "--batch", "2", "--length", "32", "--steps", "1", "--mps",
+           env={"PATH": f"{tmp_path}:{os.environ['PATH']}"})
+  assert r.returncode == 0, r.stderr[-2000:]
+  assert json.loads(r.stdout.strip().splitlines()[-1])["mps"] is True
+  assert subprocess.run(["pgrep", "-x", "nvidia-cuda-mps"]).returncode == 1  # none runs

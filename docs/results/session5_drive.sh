@@ -165,11 +165,12 @@ benchmarks() {
 start_mps() {
   # GPUS naming a GPU more than once (a one-GPU machine: GPUS="0 0 0 0"): its processes time-slice
   # it unless CUDA MPS runs them side by side; the daemon lives as long as the machine
-  if [ -n "$(printf '%s\n' "${GPU[@]}" | sort | uniq -d)" ] && [ "${NO_MPS:-0}" != 1 ] \
-      && command -v nvidia-cuda-mps-control > /dev/null && ! pgrep -x nvidia-cuda-mps > /dev/null \
-      && nvidia-cuda-mps-control -d; then
-    echo "$(date +%T) MPS daemon started: GPUS=\"${GPU[*]}\" shares GPUs" >> "$WD/orchestrator.log"
-  fi
+  [ -z "$(printf '%s\n' "${GPU[@]}" | sort | uniq -d)" ] || [ "${NO_MPS:-0}" = 1 ] && return
+  local why="started"
+  if ! command -v nvidia-cuda-mps-control > /dev/null; then why="not started: no CUDA MPS here"
+  elif pgrep -x nvidia-cuda-mps > /dev/null; then why="not started: one already runs"
+  elif ! nvidia-cuda-mps-control -d; then why="failed to start"; fi
+  echo "$(date +%T) MPS daemon $why (GPUS=\"${GPU[*]}\" shares GPUs)" >> "$WD/orchestrator.log"
 }
 
 orchestrate() {  # PLAN (default session5): which runs, chosen at setup

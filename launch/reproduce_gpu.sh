@@ -13,8 +13,8 @@
 # or raw flags: EXTRA_FLAGS="--config.model.recurrence=fused".
 # Writes OUT_DIR/<task>_<run>/ workdirs and OUT_DIR/<task>_<run>.log (run name: '+' and '=' -> '_').
 #
-# CUDA MPS: separate processes on one GPU time-slice without it (4 processes = 1.05x one, H100);
-# with it they run side by side (1.75x). If nvidia-cuda-mps-control exists and no MPS daemon runs,
+# CUDA MPS: separate processes on one GPU take turns on it without MPS, and run side by side with
+# it (benchmarks/RESULTS.md measures both). If nvidia-cuda-mps-control exists and no daemon runs,
 # this script starts one, says so, and stops it when its runs end (also on SIGTERM/SIGINT, which
 # it passes on to the runs: they checkpoint and exit). A daemon it did not start is left alone.
 # NO_MPS=1 skips MPS. The daemon lives as long as this script: to keep runs going between shell

@@ -10,7 +10,7 @@
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
 #                                               $OUT: bench.tgz, runs.tgz, as many checkpoint
 #                                               parts as fit (CKPT_FIRST="WORKDIR ...": those
-#                                               workdirs' first)
+#                                               workdirs' first, then unfinished runs')
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... into $OUT (e.g. 4 5,
 #                         the ones stop had no room for)
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
@@ -774,11 +774,19 @@ case "$CMD" in
     find . -path '*/checkpoints/*' -type f -print0 | xargs -0 sha256sum > checkpoints.sha256
     tar -czf "$OUT/runs.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints -- */ \
       orchestrator.log checkpoints.sha256
-    # the workdirs named in CKPT_FIRST lead, so the parts that come back with this call hold them
-    first=(); rest=()
+    # the workdirs named in CKPT_FIRST lead, then the unfinished runs (a later machine resumes
+    # them), then the completed ones (for CPU probes only), so the parts that come back with this
+    # call hold what matters most
+    first=(); unfinished=(); completed=()
     for n in ${CKPT_FIRST:-}; do [ -d "$n/checkpoints" ] && first+=("$n/checkpoints"); done
-    for d in */checkpoints; do [[ " ${first[*]} " == *" $d "* ]] || rest+=("$d"); done
-    tar -czf - -- "${first[@]}" "${rest[@]}" | split -b 14m -d - "$PACK/ckpt.tgz.part-"
+    for d in */checkpoints; do
+      [[ " ${first[*]} " == *" $d "* ]] && continue
+      if grep -qs '"status": "completed"' "${d%/checkpoints}/results.json"; then completed+=("$d")
+      else unfinished+=("$d"); fi
+    done
+    echo "checkpoints in this order: ${first[*]} ${unfinished[*]} ${completed[*]}"
+    tar -czf - -- "${first[@]}" "${unfinished[@]}" "${completed[@]}" \
+      | split -b 14m -d - "$PACK/ckpt.tgz.part-"
     ls -la "$PACK"
     # as many parts as $OUT takes (8 files, 64 MiB: keep 2 MiB spare); the poll's snapshots are
     # runs.tgz's subset, so they make room

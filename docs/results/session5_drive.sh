@@ -24,7 +24,8 @@
 #   part a call); then poll SECS ..., the last as "poll SECS; stop" in one call
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 4 5 ...
 #   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
-#   probes will read come back first).
+#   probes will read come back first), SECS = the device budget left - 170 (stop, packing and the
+#   transfer back take about 2 minutes).
 # One folder per call, all filled beforehand. The machine goes back after 30 s idle, so issue
 # each call as soon as the last returns (session 12 lost a machine to a gap between two polls),
 # and prefer few long polls.

@@ -43,9 +43,9 @@
 # session14_mnist (GPUS="0 0"; three of session13_mnist's runs, the pMNIST contrast first), and
 # session15_mnist (GPUS="0 0"; session 14's leads, the same setup call), session15_lstm_t300
 # (GPUS="0"; its pMNIST LSTM t300 baseline at 63 epochs) and session16_mnist (GPUS="0 0"; session
-# 15's leads: auxiliary weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and
-# r-LSTM full and on MNIST r-LSTM t300; then issue 11's 1, 2, 4 processes on one GPU without and
-# with MPS), session17_mnist (GPUS="0 0"; what session16_mnist left, and pMNIST p-LSTM t300 at
+# 15's leads, after issue 11's 1, 2, 4 processes on one GPU without and with MPS: auxiliary
+# weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and r-LSTM full and on MNIST
+# r-LSTM t300), session17_mnist (GPUS="0 0"; what session16_mnist left, and pMNIST p-LSTM t300 at
 # 3 + 60 epochs), and session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights
 # 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one `stage` call per CIFAR
 # part), and

@@ -45,12 +45,12 @@
 # (GPUS="0"; its pMNIST LSTM t300 baseline at 63 epochs) and session16_mnist (GPUS="0 0"; session
 # 15's leads, after issue 11's 1, 2, 4 processes on one GPU without and with MPS: auxiliary
 # weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and r-LSTM full and on MNIST
-# r-LSTM t300), session17_mnist (GPUS="0 0"; what session16_mnist left, and pMNIST p-LSTM t300 at
-# 3 + 60 epochs), session17_transformer (GPUS="0 0"; the Transformer on MNIST and pMNIST, 20
-# epochs), and session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights
-# 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one `stage` call per CIFAR
-# part), and
-# session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM series at every horizon, CIFAR-10).
+# r-LSTM t300), session17_mnist (GPUS="0 0"; what session16_mnist left, pMNIST p-LSTM t300 at
+# 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0"; the
+# Transformer on MNIST and pMNIST, 20 epochs), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300
+# at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
+# `stage` call per CIFAR part), and session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
+# series at every horizon, CIFAR-10).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -664,14 +664,17 @@ plan_session16_mnist() {
 plan_session17_mnist() {
   # One GPU, MNIST only (GPUS="0 0": MPS; the setup call as session15_mnist). What session 16 left:
   # pMNIST r-LSTM full at weights 10 and 30 (stopped at epoch 4 there), then MNIST r-LSTM t300 at
-  # 10 and 30; beside them pMNIST p-LSTM t300, whose weight-10 runs (chosen over 1 and 30) peaked at
-  # their last epoch with the training subset at 96%: weights 3 and 10 for 3 + 60 epochs, like for
-  # like in length with LSTM t300's 63.
+  # 10 and 30; beside them pMNIST p-LSTM t300 at weight 10 (chosen over 1 and 30), whose runs
+  # peaked at their last epoch with the training subset at 96%, for 3 + 60 epochs (like for like in
+  # length with LSTM t300's 63), then MNIST p-LSTM t300 at 10 and 30 (weight 1: 94.1 +- 0.7).
   wait_for /tmp/mnist_ready || exit 1
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   (aux_weights "${GPU[0]}" pmnist rlstm_full 10 30
    aux_weights "${GPU[0]}" mnist rlstm_t300 10 30) &
-  aux_weights "${GPU[1]}" pmnist plstm_t300 3 10 60 &
+  (TASK=pmnist run "${GPU[1]}" pmnist_plstm_t300_decoder_128_aux_weight_10_63_epochs_seeds_0_2 \
+     plstm_t300 --config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" \
+     --config.aux_weight=10 "${SEEDS3[@]}"
+   aux_weights "${GPU[1]}" mnist plstm_t300 10 30) &
 }
 
 plan_session17_transformer() {

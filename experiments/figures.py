@@ -5,6 +5,7 @@
   python experiments/figures.py length --out docs/results/length.png SWEEP.jsonl ... \
       [--workdirs WORKDIR ...]
   python experiments/figures.py memory --out docs/results/memory.png [NAME=]INSPECT.json ...
+  python experiments/figures.py aux_weight --out docs/results/aux_weight.png WORKDIR ...
 
 ``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
 (``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
@@ -23,6 +24,11 @@ with ``--workdirs``, the test accuracy of image-task runs (``TASK`` and its resi
 against their length, one series per row and setting (as ``bptt_length``'s). The
 paper's Figure 3 is on Stanford Dogs, which we cannot get: its numbers are shown for the shape of
 the curves, not as the same experiment.
+
+``aux_weight`` (ours): the auxiliary loss's weight against test accuracy at the best validation
+evaluation, best validation accuracy and the training subset's accuracy at the last evaluation
+(how much the runs memorised), one series per task, row, planned epochs and other setting. A
+series whose runs stopped before their planned end says at which epoch.
 
 ``memory`` (the mechanism, ours): ``experiments/inspect_run.py --probe_examples N`` outputs, the
 linear probe's R^2 of each input from the final state by distance from the end, one series per
@@ -334,6 +340,62 @@ def memory(inspections, out: str) -> None:
   print(f"\nwrote {out}")
 
 
+def _weight_points(workdirs) -> dict:
+  """``{series: {weight: [(best validation, test there, training subset at the end, epochs
+  run), ...]}}`` over the auxiliary-loss runs of the workdirs that have a validation split and a
+  training subset."""
+  out = {}
+  for wd in workdirs:
+    config, results = report.load_workdir(wd)
+    history = results.get("history", [])
+    for i, (own, _, curve) in enumerate(report.runs_of(config, results)):
+      chosen = report.chosen_on_validation(curve)
+      last = next((e for e in reversed(history) if e.get("train_subset")), None)
+      if own["model"].get("aux") is None or chosen is None or last is None:
+        continue
+      weight = own.get("aux_weight", 1.0)
+      epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
+      series = _title(f"{own['task']} {report.row_name(own)}, {epochs} epochs",
+                      _variant({**own, "aux_weight": 1.0}))
+      out.setdefault(series, {}).setdefault(weight, []).append(
+          (*chosen, report.accuracy_of_run(last["train_subset"], i), curve[-1][0]))
+  if not out:
+    raise SystemExit("error: no auxiliary-loss run among the workdirs has both a validation split "
+                     "and a training subset; train with --config.validation_examples=N and "
+                     "--config.train_eval_examples=N")
+  return out
+
+
+def aux_weight(workdirs, out: str) -> None:
+  """The auxiliary weight as a regulariser: per series and weight, test at best validation,
+  best validation and the training subset at the end; a table and two panels."""
+  points = _weight_points(workdirs)
+  print("| series | aux weight | test % at best val. | best val. % | train subset % at end "
+        "| runs |")
+  print("|---|---|---|---|---|---|")
+  for name, by_weight in sorted(points.items()):
+    planned = int(name.split(", ")[1].split()[0])
+    for weight, runs in sorted(by_weight.items()):
+      val, test, train, ran = zip(*runs)
+      stopped = sorted({e for e in ran if e < planned})
+      stop = (f", {sum(e < planned for e in ran)} stopped at epoch "
+              f"{', '.join(f'{e:g}' for e in stopped)}" if stopped else "")
+      print(f"| {name} | {weight:g} | {report.mean_std(test)} | {report.mean_std(val)} | "
+            f"{report.mean_std(train)} | {len(runs)}{stop} |")
+  fig, (ax_test, ax_train) = plt.subplots(1, 2, figsize=(11, 4))
+  for k, (name, by_weight) in enumerate(sorted(points.items())):
+    weights = sorted(by_weight)
+    for ax, j in ((ax_test, 1), (ax_train, 2)):
+      mean, std = zip(*(_stat([r[j] for r in by_weight[w]]) for w in weights))
+      ax.errorbar(weights, mean, yerr=std, marker="o", capsize=3, color=f"C{k}",
+                  label=name if ax is ax_test else None)
+  for ax, title in ((ax_test, "test at best validation"), (ax_train, "training subset at the end")):
+    ax.set(xscale="log", xlabel="auxiliary weight", ylabel="accuracy %", title=title)
+  fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7, ncol=1)
+  fig.tight_layout(); fig.savefig(out, dpi=100, bbox_inches="tight")
+  print(f"\nwrote {out}")
+
+
 def main(argv):
   ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   sub = ap.add_subparsers(dest="figure", required=True)
@@ -350,6 +412,10 @@ def main(argv):
   m = sub.add_parser("memory", help="the linear probe's R^2 against distance (inspect_run.py)")
   m.add_argument("--out", required=True)
   m.add_argument("inspections", nargs="+", help="[NAME=]inspect.json of inspect_run.py")
+  w = sub.add_parser("aux_weight", help="ours: test, validation and training-subset accuracy "
+                     "against the auxiliary weight")
+  w.add_argument("--out", required=True)
+  w.add_argument("workdirs", nargs="+")
   a = ap.parse_args(argv)
   if a.figure == "bptt_length":
     bptt_length(a.workdirs, a.out)
@@ -357,6 +423,8 @@ def main(argv):
     fit(a.workdirs, a.out)
   elif a.figure == "length":
     length(a.sweeps, a.workdirs, a.out)
+  elif a.figure == "aux_weight":
+    aux_weight(a.workdirs, a.out)
   else:
     memory(a.inspections, a.out)
 

@@ -111,6 +111,39 @@ def test_figures_fit_tables_training_and_test_accuracy_per_series(tmp_path, caps
     figures.main(["fit", "--out", str(png), _workdir(tmp_path, "bare", "mnist", "lstm_t300", 0.5)])
 
 
+def test_figures_aux_weight_tables_each_weight_per_series(tmp_path, capsys):
+  from experiments import figures
+  def packed(name, row, weights, evaluations, **overrides):
+    # evaluations: per epoch, (test, validation, train subset) of each packed run
+    wd = _workdir(tmp_path, name, "pmnist", row, 0.5, packed=[0.5] * len(weights),
+                  runs={"seeds": tuple(range(len(weights))), "aux_weight": weights,
+                        "learning_rate": (), "weight_decay": ()}, **overrides)
+    res = json.loads((tmp_path / name / "results.json").read_text())
+    part = lambda k, e: {"accuracy": 0.0, "runs": [{"accuracy": r[k]} for r in e]}
+    res["history"] = [{"epoch": n + 1.0, "step": 100 * (n + 1), **part(0, e),
+                       "validation": part(1, e), "train_subset": part(2, e)}
+                      for n, e in enumerate(evaluations)]
+    (tmp_path / name / "results.json").write_text(json.dumps(res))
+    return wd
+  # weight 1 peaks on validation at epoch 1 and memorises; weight 10 at epoch 2
+  a = packed("a", "plstm_t300", (1.0, 10.0), [[(0.80, 0.82, 0.90), (0.70, 0.75, 0.60)],
+                                               [(0.78, 0.81, 1.00), (0.90, 0.92, 0.95)]],
+             pretrain_epochs=0, train_epochs=2)
+  # the same series planned for 3 epochs, stopped after 2: another series, marked stopped
+  b = packed("b", "plstm_t300", (10.0,), [[(0.6, 0.6, 0.6)], [(0.7, 0.8, 0.9)]],
+             pretrain_epochs=0, train_epochs=3)
+  lstm = _workdir(tmp_path, "lstm", "pmnist", "lstm_t300", 0.5)  # no auxiliary loss: left out
+  png = tmp_path / "w.png"
+  figures.main(["aux_weight", "--out", str(png), a, b, lstm])
+  out = capsys.readouterr().out
+  assert "| pmnist plstm_t300, 2 epochs | 1 | 80.0 | 82.0 | 100.0 | 1 |" in out
+  assert "| pmnist plstm_t300, 2 epochs | 10 | 90.0 | 92.0 | 95.0 | 1 |" in out
+  assert "| pmnist plstm_t300, 3 epochs | 10 | 70.0 | 80.0 | 90.0 | 1, 1 stopped at epoch 2 |" in out
+  assert png.stat().st_size > 1000
+  with pytest.raises(SystemExit, match="validation_examples"):
+    figures.main(["aux_weight", "--out", str(png), lstm])
+
+
 def test_report_gives_time_to_the_papers_accuracy(tmp_path, capsys):
   # pMNIST r-LSTM t300: the paper's 92.8. Packed seeds 0, 1: run 0 reaches it at the second
   # evaluation (the workdir's 6.0 minutes), run 1 never does; a run of before timed

@@ -30,6 +30,12 @@ def _workdir(tmp_path, name, task, preset, accuracy, packed=(), **overrides):
   return str(wd)
 
 
+def _set_history(tmp_path, name, history):
+  """Replace a workdir's evaluations (``results.json``'s history) with ``history``."""
+  path = tmp_path / name / "results.json"
+  path.write_text(json.dumps({**json.loads(path.read_text()), "history": history}))
+
+
 def test_report_and_plot(tmp_path, capsys):
   a = _workdir(tmp_path, "a", "mnist", "rlstm_t300", 0.9)
   res_a = json.loads((tmp_path / "a" / "results.json").read_text())
@@ -85,10 +91,8 @@ def test_figures_fit_tables_training_and_test_accuracy_per_series(tmp_path, caps
   from experiments import figures
   def run(name, row, curve, **overrides):  # curve: (step, train subset, test) per evaluation
     wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", row, curve[-1][2], **overrides)
-    res = json.loads((tmp_path / name / "results.json").read_text())
-    res["history"] = [{"step": s, "epoch": s / 100, "accuracy": test,
-                       "train_subset": {"accuracy": train}} for s, train, test in curve]
-    (tmp_path / name / "results.json").write_text(json.dumps(res))
+    _set_history(tmp_path, name, [{"step": s, "epoch": s / 100, "accuracy": test,
+                                   "train_subset": {"accuracy": train}} for s, train, test in curve])
     return wd
   lstm = run("lstm", "lstm_t300", [(100, 0.3, 0.2), (200, 0.6, 0.4), (400, 0.9, 0.45)],
              train_epochs=4)
@@ -118,12 +122,10 @@ def test_figures_aux_weight_tables_each_weight_per_series(tmp_path, capsys):
     wd = _workdir(tmp_path, name, "pmnist", row, 0.5, packed=[0.5] * len(weights),
                   runs={"seeds": tuple(range(len(weights))), "aux_weight": weights,
                         "learning_rate": (), "weight_decay": ()}, **overrides)
-    res = json.loads((tmp_path / name / "results.json").read_text())
     part = lambda k, e: {"accuracy": 0.0, "runs": [{"accuracy": r[k]} for r in e]}
-    res["history"] = [{"epoch": n + 1.0, "step": 100 * (n + 1), **part(0, e),
-                       "validation": part(1, e), "train_subset": part(2, e)}
-                      for n, e in enumerate(evaluations)]
-    (tmp_path / name / "results.json").write_text(json.dumps(res))
+    _set_history(tmp_path, name, [{"epoch": n + 1.0, "step": 100 * (n + 1), **part(0, e),
+                                   "validation": part(1, e), "train_subset": part(2, e)}
+                                  for n, e in enumerate(evaluations)])
     return wd
   # weight 1 peaks on validation at epoch 1 and memorises; weight 10 at epoch 2
   a = packed("a", "plstm_t300", (1.0, 10.0), [[(0.80, 0.82, 0.90), (0.70, 0.75, 0.60)],

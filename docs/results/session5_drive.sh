@@ -814,17 +814,18 @@ case "$CMD" in
     tar -czf "$OUT/runs.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints -- */ \
       orchestrator.log checkpoints.sha256
     # the workdirs named in CKPT_FIRST lead, then the unfinished runs (a later machine resumes
-    # them), then the completed ones (for CPU probes only), so the parts that come back with this
+    # them), then the finished ones (for CPU probes only), so the parts that come back with this
     # call hold what matters most
-    first=(); unfinished=(); completed=()
+    first=(); unfinished=(); finished=()
     for n in ${CKPT_FIRST:-}; do [ -d "$n/checkpoints" ] && first+=("$n/checkpoints"); done
     for d in */checkpoints; do
       [[ " ${first[*]} " == *" $d "* ]] && continue
-      if grep -qs '"status": "completed"' "${d%/checkpoints}/results.json"; then completed+=("$d")
+      if grep -qsE '"status": "(completed|early_stopped)"' "${d%/checkpoints}/results.json"; then
+        finished+=("$d")
       else unfinished+=("$d"); fi
     done
-    echo "checkpoints in this order: ${first[*]} ${unfinished[*]} ${completed[*]}"
-    tar -czf - -- "${first[@]}" "${unfinished[@]}" "${completed[@]}" \
+    echo "checkpoints in this order: ${first[*]} ${unfinished[*]} ${finished[*]}"
+    tar -czf - -- "${first[@]}" "${unfinished[@]}" "${finished[@]}" \
       | split -b 14m -d - "$PACK/ckpt.tgz.part-"
     ls -la "$PACK"
     # as many parts as $OUT takes (8 files, 64 MiB: keep 2 MiB spare); the poll's snapshots are

@@ -49,8 +49,9 @@
 # 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0 0"; the
 # Transformer on MNIST and pMNIST, 15 epochs; MNIST LSTM full's recipe), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300
 # at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
-# `stage` call per CIFAR part), and session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
-# series at every horizon, CIFAR-10).
+# `stage` call per CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
+# series at every horizon, CIFAR-10), and session17_cifar (GPUS="0 0 0"; session16_cifar beside
+# session16_fig4's horizons in a third process).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -719,12 +720,22 @@ plan_session16_fig4() {
   echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
   local g=0 pair h
   for pair in "300 50" "200 1" "100 0"; do
-    (for h in $pair; do
-       run "${GPU[$g]}" "cifar_plstm_t${h}_decoder_128_seed_0" plstm_t300 "${AUX[@]}" "${P128[@]}" \
-         --config.model.horizon="$h"
-     done) &
+    (for h in $pair; do plstm_horizon "${GPU[$g]}" "$h"; done) &
     g=$((g + 1))
   done
+}
+
+plstm_horizon() {  # GPU H: Figure 4's CIFAR-10 p-LSTM at supervised horizon H (0: none), seed 0
+  run "$1" "cifar_plstm_t$2_decoder_128_seed_0" plstm_t300 "${AUX[@]}" "${P128[@]}" \
+    --config.model.horizon="$2"
+}
+
+plan_session17_cifar() {
+  # session16_cifar's two processes (GPUS="0 0 0": MPS; its setup and stage calls) beside a third
+  # that runs session16_fig4's horizons one after another, the ends of the curve first, for as
+  # long as the machine lasts (a run cut short is reported as stopped, not as a point)
+  plan_session16_cifar
+  (for h in 300 0 100 50 200 1; do plstm_horizon "${GPU[2]}" "$h"; done) &
 }
 
 plan_session14_one_gpu() {

@@ -341,9 +341,9 @@ def memory(inspections, out: str) -> None:
 
 
 def _weight_points(workdirs) -> dict:
-  """``{series: {weight: [(best validation, test there, training subset at the end, epochs
-  run), ...]}}`` over the auxiliary-loss runs of the workdirs that have a validation split and a
-  training subset."""
+  """``{(series, planned epochs): {weight: [(best validation, test there, training subset at the
+  end, epochs run), ...]}}`` over the auxiliary-loss runs of the workdirs that have a validation
+  split and a training subset."""
   out = {}
   for wd in workdirs:
     config, results = report.load_workdir(wd)
@@ -357,7 +357,7 @@ def _weight_points(workdirs) -> dict:
       epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
       series = _title(f"{own['task']} {report.row_name(own)}, {epochs} epochs",
                       _variant({**own, "aux_weight": 1.0}))
-      out.setdefault(series, {}).setdefault(weight, []).append(
+      out.setdefault((series, epochs), {}).setdefault(weight, []).append(
           (*chosen, report.accuracy_of_run(last["train_subset"], i), curve[-1][0]))
   if not out:
     raise SystemExit("error: no auxiliary-loss run among the workdirs has both a validation split "
@@ -373,8 +373,7 @@ def aux_weight(workdirs, out: str) -> None:
   print("| series | aux weight | test % at best val. | best val. % | train subset % at end "
         "| runs |")
   print("|---|---|---|---|---|---|")
-  for name, by_weight in sorted(points.items()):
-    planned = int(name.split(", ")[1].split()[0])
+  for (name, planned), by_weight in sorted(points.items()):
     for weight, runs in sorted(by_weight.items()):
       val, test, train, ran = zip(*runs)
       stopped = sorted({e for e in ran if e < planned})
@@ -383,7 +382,7 @@ def aux_weight(workdirs, out: str) -> None:
       print(f"| {name} | {weight:g} | {report.mean_std(test)} | {report.mean_std(val)} | "
             f"{report.mean_std(train)} | {len(runs)}{stop} |")
   fig, (ax_test, ax_train) = plt.subplots(1, 2, figsize=(11, 4))
-  for k, (name, by_weight) in enumerate(sorted(points.items())):
+  for k, ((name, _), by_weight) in enumerate(sorted(points.items())):
     weights = sorted(by_weight)
     for ax, j in ((ax_test, 1), (ax_train, 2)):
       mean, std = zip(*(_stat([r[j] for r in by_weight[w]]) for w in weights))

@@ -167,10 +167,14 @@ benchmarks() {
   wait
 }
 
+gpus_shared() {  # whether GPUS names a GPU more than once and MPS is wanted (NO_MPS=1: not)
+  [ -n "$(printf '%s\n' "${GPU[@]}" | sort | uniq -d)" ] && [ "${NO_MPS:-0}" != 1 ]
+}
+
 start_mps() {
   # GPUS naming a GPU more than once (a one-GPU machine: GPUS="0 0 0 0"): its processes time-slice
   # it unless CUDA MPS runs them side by side; the daemon lives as long as the machine
-  [ -z "$(printf '%s\n' "${GPU[@]}" | sort | uniq -d)" ] || [ "${NO_MPS:-0}" = 1 ] && return
+  gpus_shared || return 0
   local why="started"
   if ! command -v nvidia-cuda-mps-control > /dev/null; then why="not started: no CUDA MPS here"
   elif pgrep -x nvidia-cuda-mps > /dev/null; then why="not started: one already runs"
@@ -775,6 +779,10 @@ progress() {
   for f in "$BENCH"/*.jsonl; do [ -e "$f" ] && echo "-- $f" && cut -c1-400 "$f"; done
   tail -n 2 "$BENCH"/*.err 2> /dev/null | cut -c1-300
   nvidia-smi --query-gpu=index,utilization.gpu,memory.used --format=csv,noheader 2> /dev/null
+  # processes sharing a GPU without MPS take turns on it (session 16 lost half its speed unseen)
+  if gpus_shared && ! pgrep -x nvidia-cuda-mps > /dev/null; then
+    echo "WARNING: GPUS=\"${GPU[*]}\" shares a GPU and no MPS daemon runs: the processes take turns"
+  fi
 }
 
 CMD="${1:-}"; shift || true

@@ -36,6 +36,14 @@ def _set_history(tmp_path, name, history):
   path.write_text(json.dumps({**json.loads(path.read_text()), "history": history}))
 
 
+def _draw(capsys, png, figure, *args):
+  """``experiments/figures.py FIGURE --out PNG ARGS...``: its table (stdout); the PNG is drawn."""
+  from experiments import figures
+  figures.main([figure, "--out", str(png), *args])
+  assert png.stat().st_size > 1000
+  return capsys.readouterr().out
+
+
 def test_report_and_plot(tmp_path, capsys):
   a = _workdir(tmp_path, "a", "mnist", "rlstm_t300", 0.9)
   res_a = json.loads((tmp_path / "a" / "results.json").read_text())
@@ -100,8 +108,7 @@ def test_figures_fit_tables_training_and_test_accuracy_per_series(tmp_path, caps
   flipped = run("flipped", "lstm_t300", [(100, 0.25, 0.22), (200, 0.5, 0.42), (400, 0.7, 0.5)],
                 train_epochs=4, augment="flip")
   png = tmp_path / "fit.png"
-  figures.main(["fit", "--out", str(png), lstm, rlstm, flipped])
-  out = capsys.readouterr().out
+  out = _draw(capsys, png, "fit", lstm, rlstm, flipped)
   # the table's steps: a quarter ... the end of the longest series (400), each at or after; a
   # series that stopped sooner has "-" where it has no evaluation
   assert "| series (runs) | step 100 | step 200 | step 400 |" in out
@@ -110,7 +117,6 @@ def test_figures_fit_tables_training_and_test_accuracy_per_series(tmp_path, caps
   # a regulariser makes another series of the same row, never pooled with it
   assert ("| lstm_t300, 4 epochs (flip augmentation) (1) | 25.0 / 22.0 | 50.0 / 42.0 | 70.0 / 50.0 |"
           in out)
-  assert png.stat().st_size > 1000
   with pytest.raises(SystemExit, match="train_eval_examples"):
     figures.main(["fit", "--out", str(png), _workdir(tmp_path, "bare", "mnist", "lstm_t300", 0.5)])
 
@@ -136,12 +142,10 @@ def test_figures_aux_weight_tables_each_weight_per_series(tmp_path, capsys):
              pretrain_epochs=0, train_epochs=3)
   lstm = _workdir(tmp_path, "lstm", "pmnist", "lstm_t300", 0.5)  # no auxiliary loss: left out
   png = tmp_path / "w.png"
-  figures.main(["aux_weight", "--out", str(png), a, b, lstm])
-  out = capsys.readouterr().out
+  out = _draw(capsys, png, "aux_weight", a, b, lstm)
   assert "| pmnist plstm_t300, 2 epochs | 1 | 80.0 | 82.0 | 100.0 | 1 |" in out
   assert "| pmnist plstm_t300, 2 epochs | 10 | 90.0 | 92.0 | 95.0 | 1 |" in out
   assert "| pmnist plstm_t300, 3 epochs | 10 | 70.0 | 80.0 | 90.0 | 1, 1 stopped at epoch 2 |" in out
-  assert png.stat().st_size > 1000
   with pytest.raises(SystemExit, match="validation_examples"):
     figures.main(["aux_weight", "--out", str(png), lstm])
 
@@ -245,8 +249,7 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
     (tmp_path / name / "results.json").write_text(json.dumps(res))
     wds.append(wd)
   png = tmp_path / "bptt.png"
-  figures.main(["bptt_length", "--out", str(png)] + wds)
-  out = capsys.readouterr().out
+  out = _draw(capsys, png, "bptt_length", *wds)
   # without teacher forcing, and with another decoder: series of their own, not pooled
   assert ("| supervised BPTT length | rlstm ours (runs) | rlstm (no teacher forcing) ours (runs) "
           "| rlstm (no teacher forcing, decoder 128) ours (runs) | rlstm paper "
@@ -254,7 +257,6 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 50.0 (1) | 66.0 | - | 64.5 |" in out
   assert "| none | - | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
   assert "LSTM full BPTT: ours 55.0 (1), paper 58.8" in out
-  assert png.stat().st_size > 1000
 
   sweep = tmp_path / "sweep.jsonl"
   lines = [{"row": "lstm_full", "side": 40, "T": 1600, "s_per_batch": 0.5, "peak_MiB": 900.0},
@@ -408,14 +410,12 @@ def test_figures_memory_tables_the_probe_by_distance(tmp_path, capsys):
         {"distance": list(d), "r2": v, "r2_from_the_label": 0.01} for d, v in zip(bands, r2)]}))
     return str(path)
   png = tmp_path / "memory.png"
-  figures.main(["memory", "--out", str(png), "ours=" + inspection("a", [0.7, 0.4]),
-                inspection("lstm_t300", [0.6, -0.1])])
-  out = capsys.readouterr().out
+  out = _draw(capsys, png, "memory", "ours=" + inspection("a", [0.7, 0.4]),
+              inspection("lstm_t300", [0.6, -0.1]))
   assert "| run | 0-9 | 10-19 |" in out
   assert "| ours | 0.700 | 0.400 |" in out
   assert "| lstm_t300 | 0.600 | -0.100 |" in out  # named by its file
   assert "| from the label alone | 0.010 | 0.010 |" in out
-  assert png.stat().st_size > 1000
   bare = tmp_path / "bare.json"
   bare.write_text(json.dumps({"loss": 1.0}))
   with pytest.raises(SystemExit, match="run inspect_run.py with --probe_examples N"):

@@ -195,10 +195,13 @@ wait_for() {  # FILE: the prepared data's marker, up to 30 minutes
   echo "$(date +%T) ERROR: no $1 after 30 min" >> "$WD/orchestrator.log"; return 1
 }
 
+plan_data_ready() {  # FILE: wait_for the plan's data, then say its runs start
+  wait_for "$1" && echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+}
+
 plan_session5() {
   benchmarks
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_t300_seed_0 rlstm_t300 "${AUX[@]}" --config.seed=0 &
   run "${GPU[1]}" cifar_rlstm_t300_seed_1 rlstm_t300 "${AUX[@]}" --config.seed=1 &
   lstm_chain "${GPU[2]}" &
@@ -225,8 +228,7 @@ plan_session6() {
      --config.train_eval_examples=0 --config.pretrain_epochs=3 --config.train_epochs=26
    TASK=mnist run "${GPU[3]}" mnist_lstm_t300_no_embedding_seeds_0_3 lstm_t300 "$raw" \
      --config.runs.seeds="(0,1,2,3)" --config.lr_schedule=constant --config.train_epochs=30) &
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_t300_raw_seed_0 rlstm_t300 "${AUX[@]}" "$raw" --config.seed=0 &
   run "${GPU[1]}" cifar_plstm_t300_raw_seed_0 plstm_t300 "${AUX[@]}" "$raw" --config.seed=0 &
   (run "${GPU[2]}" cifar_lstm_t300_raw_seeds_0_1 lstm_t300 "$raw" --config.runs.seeds="(0,1)"
@@ -266,8 +268,7 @@ plan_session7() {
      bench length_sweep python3 benchmarks/length_sweep.py --sides 40,56,72,96,128 --steps 3 \
        --rows transformer
    fi) &
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   (run "${GPU[0]}" cifar_rlstm_t0_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=0
    run "${GPU[0]}" cifar_rlstm_t100_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=100
    if [ "${SKIP_BENCH:-0}" != 1 ]; then  # issue 11: R=16 on an H100, and where the step goes
@@ -300,8 +301,7 @@ plan_session8() {
   # forcing (pMNIST's best); r-LSTM full BPTT (never run); the Transformer row; the LSTM rows at
   # 100 epochs, 3 seeds packed (does the baseline keep gaining with length?); then the
   # Transformer's time and memory against length with cuDNN's fused attention.
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_t300_no_teacher_forcing_aux_weight_0.3_1_3 rlstm_t300 "${AUX[@]}" \
     --config.model.teacher_forcing=False --config.runs.seeds="(0,0,0)" \
     --config.runs.aux_weight="(0.3,1,3)" &
@@ -341,8 +341,7 @@ plan_session9() {
    wait_for /tmp/cifar_ready || exit 1
    run "${GPU[1]}" cifar_rlstm_t300_decoder_128_aux_weight_3_seeds_0_1 rlstm_t300 "${AUX[@]}" \
      --config.aux_weight=3 --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,1)") &
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   (run "${GPU[0]}" cifar_rlstm_t300_aux_weight_3_seeds_1_2 rlstm_t300 "${AUX[@]}" \
      --config.aux_weight=3 --config.runs.seeds="(1,2)"
    run "${GPU[0]}" cifar_rlstm_t1_seed_0 rlstm_t300 "${AUX[@]}" --config.model.horizon=1) &
@@ -367,7 +366,9 @@ packed_bench() {  # GPU DECODER: issue 11's packed r-LSTM t300 rate (MNIST sizes
 mps_bench() {  # GPU: issue 11's processes sharing one GPU, time-sliced and under CUDA MPS
   [ "${SKIP_BENCH:-0}" = 1 ] && return
   if pgrep -x nvidia-cuda-mps > /dev/null; then  # the plan's daemon: the time-sliced case first
-    echo quit | nvidia-cuda-mps-control; sleep 3
+    echo quit | nvidia-cuda-mps-control
+    # quit returns before the daemon has gone (session 16): wait, up to 30 s
+    for _ in $(seq 150); do pgrep -x nvidia-cuda-mps > /dev/null || break; sleep 0.2; done
   fi
   local g="$1,$1,$1,$1"
   bench processes_one_gpu python3 benchmarks/gpu_groups.py --gpus "$g" --counts 1,2,4 --steps 10
@@ -395,8 +396,7 @@ plan_session10() {
   # (session 9's MNIST run changed teacher forcing and decoder at once). While the data is staged,
   # GPUs 0 and 1 time packed r-LSTM steps with each decoder (issue 11's target: >= 16k sequences/s).
   local d128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
-  (wait_for /tmp/cifar_ready && echo "$(date +%T) data ready; starting the runs" \
-     >> "$WD/orchestrator.log") &
+  plan_data_ready /tmp/cifar_ready &
   (packed_bench "${GPU[0]}" 128; wait_for /tmp/cifar_ready || exit 1
    run "${GPU[0]}" cifar_rlstm_t300_decoder_128_100_epochs_seeds_0_2 rlstm_t300 "${d128[@]}" \
      --config.pretrain_epochs=3 --config.train_epochs=97 --config.runs.seeds="(0,1,2)"
@@ -438,8 +438,7 @@ plan_session11() {
   local long=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_epochs=25)
   local seeds3=(--config.runs.seeds="(0,1,2)") flip=--config.augment=flip
   local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25 "${seeds3[@]}" "$flip")
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_seeds_0_2 rlstm_t300 "${d128[@]}" \
      "${long[@]}" "${seeds3[@]}" "$flip"
    wait_for /tmp/mnist_ready || exit 1
@@ -475,8 +474,7 @@ plan_session12() {
   local lstm100=(--config.train_epochs=100 --config.early_stop_epochs=25)
   local seeds3=(--config.runs.seeds="(0,1,2)") flip=--config.augment=flip
   local wd=(--config.optimizer=adamw --config.weight_decay=0.1)
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   (run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_seeds_0_2 rlstm_t300 "${d128[@]}" \
      "${long[@]}" "${seeds3[@]}" "$flip"
    run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_t300 \
@@ -539,8 +537,7 @@ plan_session13() {
   # Session 12: regularised, LSTM t300 (flips + weight decay 0.1) came out above the r-LSTM with
   # either regulariser alone, and the r-LSTM with both stopped at epoch 17. Here every t300 row
   # at session 13's recipe (above), then the full-BPTT rows the same way.
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   rlstm_t300_decays "${GPU[0]}" &
   lstm_decays_chain "${GPU[1]}" &
   run "${GPU[2]}" cifar_plstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 plstm_t300 \
@@ -560,8 +557,7 @@ plan_session13_one_gpu() {
   # the pMNIST and MNIST p-LSTM cells use the GPU while the CIFAR-10 parts are staged, and go on
   # beside the CIFAR-10 runs.
   mnist_plstm_chain "${GPU[2]}" &
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   rlstm_t300_decays "${GPU[0]}" &
   lstm_decays_chain "${GPU[1]}" &
 }
@@ -602,8 +598,7 @@ mnist_lstm_full_33() {  # GPU
 plan_session13_mnist() {
   # A one-GPU machine with MNIST only (one setup call carrying .carry/wheels and .carry/mnistshim;
   # GPUS="0 0 0 0": MPS).
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   (pmnist_rlstm_t300_weights "${GPU[0]}" 3 10; aux_full "${GPU[0]}" pmnist plstm_full) &
   (aux_full "${GPU[1]}" mnist rlstm_full; aux_full "${GPU[1]}" pmnist rlstm_full) &
   (aux_full "${GPU[2]}" mnist plstm_full; mnist_lstm_full_33 "${GPU[2]}") &
@@ -618,8 +613,7 @@ plan_session14_mnist() {
   # Session 14's second one-GPU machine (GPUS="0 0"; the first, on session13_mnist, was taken
   # away at minute 12): the pMNIST contrast first, then the cheap LSTM full seeds and the pMNIST
   # r-LSTM full.
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   pmnist_rlstm_t300_weights "${GPU[0]}" 3 10 &
   (mnist_lstm_full_33 "${GPU[1]}"; aux_full "${GPU[1]}" pmnist rlstm_full) &
 }
@@ -630,8 +624,7 @@ plan_session15_mnist() {
   # epoch, so weights 10 and 30 for twice as long (3 + 60 epochs), chosen on validation; MNIST
   # r-/p-LSTM full again per seed (session 14's were lost with their machine) beside three more
   # MNIST LSTM full seeds; then pMNIST p-LSTM full.
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   pmnist_rlstm_t300_weights "${GPU[0]}" 10 30 60 &
   (aux_full "${GPU[1]}" mnist rlstm_full; aux_full "${GPU[1]}" mnist plstm_full
    TASK=mnist run "${GPU[1]}" mnist_lstm_full_33_epochs_seeds_3_5 lstm_full \
@@ -642,8 +635,7 @@ plan_session15_mnist() {
 plan_session15_lstm_t300() {
   # The baseline of session 15's pMNIST r-LSTM t300 runs (3 + 60 epochs) at as many epochs, so that
   # the contrast is like for like in training length (GPUS="0"; the setup call as session15_mnist)
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   TASK=pmnist run "${GPU[0]}" pmnist_lstm_t300_63_epochs_seeds_0_2 lstm_t300 \
     --config.train_epochs=63 "${SEEDS3[@]}" &
 }
@@ -658,8 +650,7 @@ plan_session16_mnist() {
   # (its last evaluation kept) rather than the benchmark
   mps_bench "${GPU[0]}"
   start_mps  # the benchmark stopped the plan's daemon
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   (aux_weights "${GPU[0]}" pmnist rlstm_t300 30 100 60 3,4,5 0,1,2
    aux_weights "${GPU[0]}" mnist rlstm_t300 10 30) &
   (aux_weights "${GPU[1]}" pmnist plstm_t300 10 30
@@ -672,8 +663,7 @@ plan_session17_mnist() {
   # 10 and 30; beside them pMNIST p-LSTM t300 at weight 10 (chosen over 1 and 30), whose runs
   # peaked at their last epoch with the training subset at 96%, for 3 + 60 epochs (like for like in
   # length with LSTM t300's 63), then MNIST p-LSTM t300 at 10 and 30 (weight 1: 94.1 +- 0.7).
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   (aux_weights "${GPU[0]}" pmnist rlstm_full 10 30
    aux_weights "${GPU[0]}" mnist rlstm_t300 10 30) &
   (TASK=pmnist run "${GPU[1]}" pmnist_plstm_t300_decoder_128_aux_weight_10_63_epochs_seeds_0_2 \
@@ -691,8 +681,7 @@ plan_session17_transformer() {
   # session 2's RMSprop at a constant rate (97.9 there, 1 seed), 6 seeds each, chosen on validation.
   local tr=(--config.model.attention=cudnn --config.train_epochs=15 "${SEEDS3[@]}")
   local full=(--config.train_epochs=33 --config.runs.seeds="(0,1,2,3,4,5)")
-  wait_for /tmp/mnist_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_transformer_15_epochs_seeds_0_2 transformer "${tr[@]}" &
   TASK=pmnist run "${GPU[1]}" pmnist_transformer_15_epochs_seeds_0_2 transformer "${tr[@]}" &
   (TASK=mnist run "${GPU[2]}" mnist_lstm_full_warmup_1000_seeds_0_5 lstm_full "${full[@]}" \
@@ -708,8 +697,7 @@ plan_session16_cifar() {
   # at session 13's recipe (flips, AdamW decay 0.1, 1x128 decoder) at weights 3, 10, 30 and 100,
   # 3 seeds each, 3 + 47 epochs, the weight chosen on validation; like for like in length.
   local recipe=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1)
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   local TAG=cifar RECIPE=_flip_weight_decay_0.1  # the workdir names (aux_weights)
   aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 3 30 47 0,1,2 0,1,2 "${recipe[@]}" &
   aux_weights "${GPU[1]}" cifar10_jpeg_lossy rlstm_t300 10 100 47 0,1,2 0,1,2 "${recipe[@]}" &
@@ -720,8 +708,7 @@ plan_session16_fig4() {
   # predictor). Every horizon with the 1x128 predictor (weight 1, seed 0, 3 + 30 epochs, as the
   # r-LSTM series), three processes under MPS (GPUS="0 0 0"; the setup call carrying .carry/wheels
   # and .carry/cifar_1, then `stage` with cifar_2, _3 and _4).
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   local g=0 pair h
   for pair in "300 50" "200 1" "100 0"; do
     (for h in $pair; do plstm_horizon "${GPU[$g]}" "$h"; done) &
@@ -748,8 +735,7 @@ plan_session14_one_gpu() {
   # (GPUS="0 0": MPS; about 14 and 7 minutes alone on an H200 at sessions 10 and 8's speeds).
   local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
                  --config.runs.seeds="(0,1,2)" --config.early_stop_epochs=25)
-  wait_for /tmp/cifar_ready || exit 1
-  echo "$(date +%T) data ready; starting the runs" >> "$WD/orchestrator.log"
+  plan_data_ready /tmp/cifar_ready || exit 1
   (run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
      "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}") &
   (run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \

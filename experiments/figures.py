@@ -9,8 +9,9 @@
 
 ``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
 (``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
-digitised points, one series per setting that differs from the loss's default (no teacher
-forcing, another auxiliary weight); LSTM full-BPTT runs among the workdirs give the reference line.
+digitised points, one series per training length (planned epochs, and where a run was stopped
+short) and setting that differs from the loss's default (no teacher forcing, another auxiliary
+weight); LSTM full-BPTT runs among the workdirs give a reference line per training length.
 Each run counts with its test accuracy at its best validation evaluation (its last one without a
 validation split).
 
@@ -21,7 +22,7 @@ at four steps.
 ``length`` (Figure 3 in kind): ``benchmarks/length_sweep.py``'s JSON lines, seconds per batch and
 peak memory against sequence length per row (points that failed, e.g. out of memory, are listed);
 with ``--workdirs``, the test accuracy of image-task runs (``TASK`` and its resized ``TASK@SIDE``)
-against their length, one series per row and setting (as ``bptt_length``'s). The
+against their length, one series per row, training length and setting (as ``bptt_length``'s). The
 paper's Figure 3 is on Stanford Dogs, which we cannot get: its numbers are shown for the shape of
 the curves, not as the same experiment.
 
@@ -65,15 +66,30 @@ PAPER_DOGS_ROWS = ("lstm_full", "rlstm_t300", "plstm_t300", "transformer")
 
 
 def run_accuracies(workdirs):
-  """``[(config of the run, test accuracy), ...]`` over every run of the workdirs: at the best
-  validation evaluation, else the final one; runs with neither are left out."""
+  """``[(config of the run, test accuracy, schedule), ...]`` over every run of the workdirs: at
+  the best validation evaluation, else the final one; runs with neither are left out."""
   out = []
   for wd in workdirs:
-    for own, final, curve in report.runs_of(*report.load_workdir(wd)):
+    config, results = report.load_workdir(wd)
+    for own, final, curve in report.runs_of(config, results):
       chosen = report.chosen_on_validation(curve)
       acc = chosen[1] if chosen else final
       if acc is not None:
-        out.append((own, acc))
+        out.append((own, acc, _schedule(own, results, curve)))
+  return out
+
+
+def _planned_epochs(config: dict):
+  return config.get("pretrain_epochs", 0) + config["train_epochs"]
+
+
+def _schedule(config: dict, results: dict, curve: list) -> str:
+  """A run's training length, part of every figure's series: runs of different lengths had
+  different schedules, and a run stopped short (preempted) pools only with runs stopped at the
+  same epoch, as in ``report.py``."""
+  out = f"{_planned_epochs(config):g} epochs"
+  if results.get("status") == "preempted" and curve:
+    out += f", stopped at epoch {curve[-1][0]:.0f}"
   return out
 
 
@@ -114,19 +130,19 @@ def _title(name: str, variant: str) -> str:
 
 
 def bptt_length(workdirs, out: str) -> None:
-  groups = {}  # ((label, variant), horizon) -> accuracies
-  for config, acc in run_accuracies(workdirs):
+  groups = {}  # ((label, "schedule, setting"), horizon) -> accuracies
+  for config, acc, schedule in run_accuracies(workdirs):
     m = config["model"]
     if m["name"] != "lstm":
       continue
-    series = (("lstm", "") if m["aux"] is None
-              else (report.aux_label(m["aux"]), _variant(config)))
-    groups.setdefault((series, m["horizon"]), []).append(acc)
+    label = "lstm" if m["aux"] is None else report.aux_label(m["aux"])
+    setting = ", ".join(filter(None, (schedule, _variant(config))))
+    groups.setdefault(((label, setting), m["horizon"]), []).append(acc)
   horizons = sorted({h for (s, h) in groups if s[0] != "lstm" and h is not None}
                     | set(PAPER_BPTT["rlstm"]), reverse=True)
   name = lambda h: "none" if h == 0 else str(h)
   series_of = {label: sorted({s for (s, _) in groups if s[0] == label}) or [(label, "")]
-               for label in PAPER_BPTT}
+               for label in (*PAPER_BPTT, "lstm")}
   columns = [(s, False) for s in series_of["rlstm"]] + [(("rlstm", ""), True)]
   columns += [(s, False) for s in series_of["plstm"]] + [(("plstm", ""), True)]
   print("| supervised BPTT length | " + " | ".join(
@@ -136,8 +152,9 @@ def bptt_length(workdirs, out: str) -> None:
     cells = [str(PAPER_BPTT[s[0]].get(h, "-")) if paper else _cell(groups.get((s, h), []))
              for s, paper in columns]
     print(f"| {name(h)} | " + " | ".join(cells) + " |")
-  full = groups.get((("lstm", ""), None), [])
-  print(f"\nLSTM full BPTT: ours {_cell(full)}, paper {PAPER_LSTM_FULL_CIFAR}. Test % at best "
+  full = [(s, groups[(s, None)]) for s in series_of["lstm"] if (s, None) in groups]
+  print("\nLSTM full BPTT: ours " + ("; ".join(f"{s[1]}: {_cell(accs)}" for s, accs in full)
+                                     or "-") + f", paper {PAPER_LSTM_FULL_CIFAR}. Test % at best "
         "validation, mean ± std (runs).")
   fig, ax = plt.subplots(figsize=(7, 4.5))
   xs = np.arange(len(horizons))
@@ -149,11 +166,12 @@ def bptt_length(workdirs, out: str) -> None:
       if points:
         i, mean, std = zip(*points)
         ax.errorbar(np.asarray(i) + 0.06 * k, mean, yerr=std, marker="osD^v<>"[k % 7],
-                    color=color, alpha=1.0 if not s[1] else 0.7, capsize=3,
+                    color=color, alpha=1.0 if k == 0 else 0.7, capsize=3,
                     label=f"{_title(*s)} ours")
   ax.axhline(PAPER_LSTM_FULL_CIFAR, color="C0", linestyle=":", label="LSTM full BPTT paper")
-  if full:
-    ax.axhline(_stat(full)[0], color="C0", label="LSTM full BPTT ours")
+  for k, (s, accs) in enumerate(full):
+    ax.axhline(_stat(accs)[0], color="C0", linestyle=("-", "-.", (0, (5, 1)))[k % 3],
+               label=f"LSTM full BPTT, {s[1]} ours")
   ax.set(xticks=xs, xticklabels=[name(h) for h in horizons], xlabel="supervised BPTT length",
          ylabel="test accuracy %")
   ax.legend(fontsize=6); fig.tight_layout(); fig.savefig(out, dpi=100)
@@ -169,8 +187,7 @@ def _fit_curves(workdirs) -> dict:
     for i, (own, _, _) in enumerate(report.runs_of(config, results)):
       variant = _variant(own)
       # runs of different lengths have different schedules: apart
-      epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
-      series = _title(f"{report.row_name(own)}, {epochs} epochs", variant)
+      series = _title(f"{report.row_name(own)}, {_planned_epochs(own)} epochs", variant)
       for entry in results.get("history", []):
         train = report.accuracy_of_run(entry.get("train_subset"), i)
         if train is not None:
@@ -264,13 +281,14 @@ def length(sweeps, workdirs, out: str) -> None:
                    else f"{p['s_per_batch']:.3g} s, {p['peak_MiB']:.0f} MiB")
     print(f"| {row} | " + " | ".join(cells) + " |")
   accs, bases = {}, set()  # (row, variant, length) -> accuracies; the image tasks behind them
-  for config, acc in run_accuracies(workdirs):
+  for config, acc, schedule in run_accuracies(workdirs):
     base = config["task"].partition("@")[0]
     if base not in tasks.TASKS or tasks.TASKS[base].kind != "image":
       continue  # lengths of npz:/tfds: tasks are known only from their data
     bases.add(base)
     task = tasks.get_task(config["task"])
-    accs.setdefault((report.row_name(config), _variant(config), task.seq_len), []).append(acc)
+    setting = ", ".join(filter(None, (schedule, _variant(config))))
+    accs.setdefault((report.row_name(config), setting, task.seq_len), []).append(acc)
   panels = 3 if accs else 2
   fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4))
   styles = {}
@@ -354,7 +372,7 @@ def _weight_points(workdirs) -> dict:
       if own["model"].get("aux") is None or chosen is None or last is None:
         continue
       weight = own.get("aux_weight", 1.0)
-      epochs = own.get("pretrain_epochs", 0) + own["train_epochs"]
+      epochs = _planned_epochs(own)
       series = _title(f"{own['task']} {report.row_name(own)}, {epochs} epochs",
                       _variant({**own, "aux_weight": 1.0}))
       out.setdefault((series, epochs), {}).setdefault(weight, []).append(

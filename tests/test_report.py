@@ -230,33 +230,42 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   wds = []
   for name, row, horizon, val_test, tf in (("r300a", "rlstm_t300", 300, (0.6, 0.5), True),
                                            ("r300b", "rlstm_t300", 300, (0.7, 0.6), True),
+                                           ("r300stop", "rlstm_t300", 300, (0.5, 0.4), True),
                                            ("r300nt", "rlstm_t300", 300, (0.8, 0.7), False),
                                            ("r300nt128", "rlstm_t300", 300, (0.7, 0.5), False),
                                            ("p0", "plstm_t300", 0, (0.4, 0.3), True),
-                                           ("full", "lstm_full", None, (0.6, 0.55), True)):
+                                           ("full", "lstm_full", None, (0.6, 0.55), True),
+                                           ("full33", "lstm_full", None, (0.6, 0.45), True)):
     wd = _workdir(tmp_path, name, "cifar10_jpeg_lossy", row, val_test[1] + 0.05)
     config = json.loads((tmp_path / name / "config.json").read_text())
     config["model"]["horizon"] = horizon
     config["model"]["teacher_forcing"] = tf
     if name == "r300nt128":
       config["model"]["decoder_sizes"] = [128]
+    if name == "full33":
+      config["train_epochs"] = 33
     (tmp_path / name / "config.json").write_text(json.dumps(config))
     res = json.loads((tmp_path / name / "results.json").read_text())
     # validation peaks at the first evaluation: the run counts with the test accuracy there
     res["history"] = [{"epoch": 1.0, "accuracy": val_test[1], "validation": {"accuracy": val_test[0]}},
                       {"epoch": 2.0, "accuracy": val_test[1] + 0.05,
                        "validation": {"accuracy": val_test[0] - 0.1}}]
+    if name == "r300stop":
+      res["status"] = "preempted"
     (tmp_path / name / "results.json").write_text(json.dumps(res))
     wds.append(wd)
   png = tmp_path / "bptt.png"
   out = _draw(capsys, png, "bptt_length", *wds)
-  # without teacher forcing, and with another decoder: series of their own, not pooled
-  assert ("| supervised BPTT length | rlstm ours (runs) | rlstm (no teacher forcing) ours (runs) "
-          "| rlstm (no teacher forcing, decoder 128) ours (runs) | rlstm paper "
-          "| plstm ours (runs) | plstm paper |") in out
-  assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 50.0 (1) | 66.0 | - | 64.5 |" in out
-  assert "| none | - | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
-  assert "LSTM full BPTT: ours 55.0 (1), paper 58.8" in out
+  # without teacher forcing, with another decoder, and stopped short: series of their own, not
+  # pooled; every series says its training length
+  assert ("| supervised BPTT length | rlstm (100 epochs) ours (runs) "
+          "| rlstm (100 epochs, no teacher forcing) ours (runs) "
+          "| rlstm (100 epochs, no teacher forcing, decoder 128) ours (runs) "
+          "| rlstm (100 epochs, stopped at epoch 2) ours (runs) | rlstm paper "
+          "| plstm (100 epochs) ours (runs) | plstm paper |") in out
+  assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 50.0 (1) | 40.0 (1) | 66.0 | - | 64.5 |" in out
+  assert "| none | - | - | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
+  assert "LSTM full BPTT: ours 100 epochs: 55.0 (1); 33 epochs: 45.0 (1), paper 58.8" in out
 
   sweep = tmp_path / "sweep.jsonl"
   lines = [{"row": "lstm_full", "side": 40, "T": 1600, "s_per_batch": 0.5, "peak_MiB": 900.0},
@@ -283,9 +292,10 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   assert "| transformer (default) | error: RESOURCE_EXHAUSTED | - |" in out
   assert "| transformer (model.attention=cudnn) | 0.1 s, 2000 MiB | - |" in out
   # the task's own length beside its resized ones; another decoder is a series of its own
-  assert "| rlstm_t300 (no teacher forcing) | 1024 | 50.0 (1) | - |" in out
-  assert "| rlstm_t300 (no teacher forcing) | 1600 | 25.0 (1) | 6.8 |" in out
-  assert "| rlstm_t300 (no teacher forcing, decoder 128) | 1600 | 30.0 (1) | 6.8 |" in out
+  assert "| rlstm_t300 (100 epochs, no teacher forcing) | 1024 | 50.0 (1) | - |" in out
+  assert "| rlstm_t300 (100 epochs, no teacher forcing) | 1600 | 25.0 (1) | 6.8 |" in out
+  assert ("| rlstm_t300 (100 epochs, no teacher forcing, decoder 128) | 1600 | 30.0 (1) "
+          "| 6.8 |") in out
   with pytest.raises(SystemExit, match="length_sweep"):
     figures.main(["length", "--out", str(png), str(tmp_path / "missing.jsonl")])
 

@@ -433,3 +433,34 @@ def test_figures_memory_tables_the_probe_by_distance(tmp_path, capsys):
   with pytest.raises(SystemExit, match="different distance bands"):
     figures.main(["memory", "--out", str(png), inspection("b", [0.5, 0.2]),
                   inspection("c", [0.5, 0.2], bands=((0, 4), (5, 9)))])
+
+
+def test_compact_results_keeps_what_the_reports_print(tmp_path, capsys):
+  from experiments import compact_results
+  from experiments import report
+  third = 1 / 3
+  wd = _evaluated(tmp_path, "wd", "rlstm_t300", [(0.6 + third / 100, 0.5 + third / 100),
+                                                  (0.61 + third / 1000, 0.52)], seeds=[0, 1])
+  path = tmp_path / "wd" / "results.json"
+  res = json.loads(path.read_text())
+  res["train_log"] = [{"step": s, "loss": 2.3 - s * third / 1000, "learning_rate": 1e-3 * third}
+                      for s in range(50, 5001, 50)]
+  path.write_text(json.dumps(res, indent=1))
+  report.main([wd])
+  before = capsys.readouterr().out
+  compact_results.main([wd])
+  assert "results.json:" in capsys.readouterr().out
+  compacted = json.loads(path.read_text())
+  assert len(path.read_text()) < 0.7 * len(json.dumps(res, indent=1))
+  # every float kept to 6 significant digits, every int and string as it was
+  assert compacted["train_log"][0] == {"step": 50, "loss": 2.28333, "learning_rate": 0.000333333}
+  assert compacted["history"][0]["runs"][0]["accuracy"] == 0.503333
+  assert compacted["history"][0]["validation"]["runs"][0]["accuracy"] == 0.603333
+  assert compacted["status"] == "completed"
+  report.main([wd])
+  assert capsys.readouterr().out == before
+  path.write_text("[1, 2]")
+  with pytest.raises(SystemExit, match="not a results.json"):
+    compact_results.main([wd])
+  with pytest.raises(SystemExit, match="not a directory"):
+    compact_results.main([str(tmp_path / "missing")])

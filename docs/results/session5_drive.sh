@@ -14,14 +14,15 @@
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... into $OUT (e.g. 4 5,
 #                         the ones stop had no room for)
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
-#                         config.json, results.json and train.log into DEST/WORKDIR for docs/results
+#                         config.json, results.json (compacted) and train.log into DEST/WORKDIR
+#                         for docs/results
 #   bash docs/results/session5_drive.sh carry   (here, in a fresh checkout) builds the git-ignored
 #                         .carry/wheels (what the device's image lacks, cp312), .carry/mnistshim
 #                         and .carry/cifar_1..5 (../shared/data/cifar10_jpeg, copied)
 # Calls (carry, then command): [.carry/wheels, .carry/cifar_1 = train_00-01] setup;
 #   [.carry/cifar_2 = train_02-04] stage; [.carry/cifar_3 = train_05-07] stage; [.carry/cifar_4 =
 #   train_08-09] stage; [.carry/cifar_5 = test] stage; [.carry/mnistshim] stage (parts of 28-41
-#   MiB beside a ~19 MiB tree, the first beside the 10 MiB of wheels too, under 64 MiB: one
+#   MiB beside a ~13 MiB tree, the first beside the 10 MiB of wheels too, under 64 MiB: one
 #   part a call); then poll SECS ..., the last as "poll SECS; stop" in one call
 #   (session 8 lost its machine between a last poll and a separate stop), fetch 4 5 ...
 #   The last call: poll SECS; CKPT_FIRST="WORKDIR ..." bash ... stop (the checkpoints that CPU
@@ -875,7 +876,9 @@ case "$CMD" in
     for d in "$tmp"/*/; do
       n=$(basename "$d"); [ -f "$d/config.json" ] || continue
       mkdir -p "$2/$n" && cp "$d/config.json" "$2/$n/"
-      [ -f "$d/results.json" ] && cp "$d/results.json" "$2/$n/"
+      # compacted: every GPU call's tree carries docs/results beside a part of CIFAR-10
+      [ -f "$d/results.json" ] && cp "$d/results.json" "$2/$n/" \
+        && python3 experiments/compact_results.py "$2/$n" > /dev/null
       if [ -f "$d/train.log" ]; then cp "$d/train.log" "$2/$n/"
       elif [ -f "$tmp/$n.log" ]; then cp "$tmp/$n.log" "$2/$n/train.log"; fi
       echo "$2/$n"

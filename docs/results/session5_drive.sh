@@ -52,8 +52,9 @@
 # Transformer on MNIST and pMNIST, 15 epochs; MNIST LSTM full's recipe), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300
 # at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
 # `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
-# series at every horizon, CIFAR-10), and session17_cifar (GPUS="0 0 0"; session16_cifar beside
-# session16_fig4's horizons in a third process).
+# series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
+# session16_fig4's horizons in a third process) and session18_length (GPUS="0 0 0"; accuracy
+# against length at 72 and 96 pixels a side).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -378,13 +379,35 @@ mps_bench() {  # GPU: issue 11's processes sharing one GPU, time-sliced and unde
     --mps
 }
 
-resized_rows() {  # GPU SIDE: accuracy against length (issue 13 item 3) on CIFAR-10 at SIDE x SIDE,
-  # 33 epochs as at 32: r-LSTM t300 (1x128 decoder, weight 3, 2 seeds), LSTM full and t300 (3 each)
+resized_row() {  # GPU SIDE ROW: accuracy against length (issue 13 item 3) on CIFAR-10 at SIDE x
+  # SIDE, 33 epochs as at 32: rlstm_t300 (1x128 decoder, weight 3, 2 seeds), lstm_full or lstm_t300
+  # (3 seeds each)
   local task="cifar10_jpeg_lossy@$2" seeds3=(--config.train_epochs=33 --config.runs.seeds="(0,1,2)")
-  TASK="$task" run "$1" "cifar$2_rlstm_t300_decoder_128_seeds_0_1" rlstm_t300 "${AUX[@]}" \
-    --config.aux_weight=3 --config.model.decoder_sizes="(128,)" --config.runs.seeds="(0,1)"
-  TASK="$task" run "$1" "cifar$2_lstm_full_seeds_0_2" lstm_full "${seeds3[@]}"
-  TASK="$task" run "$1" "cifar$2_lstm_t300_seeds_0_2" lstm_t300 "${seeds3[@]}"
+  case "$3" in
+    rlstm_t300) TASK="$task" run "$1" "cifar$2_rlstm_t300_decoder_128_seeds_0_1" rlstm_t300 \
+                  "${AUX[@]}" --config.aux_weight=3 --config.model.decoder_sizes="(128,)" \
+                  --config.runs.seeds="(0,1)" ;;
+    *) TASK="$task" run "$1" "cifar$2_$3_seeds_0_2" "$3" "${seeds3[@]}" ;;
+  esac
+}
+
+resized_rows() {  # GPU SIDE: resized_row's three rows one after another
+  local row
+  for row in rlstm_t300 lstm_full lstm_t300; do resized_row "$1" "$2" "$row"; done
+}
+
+plan_session18_length() {
+  # Issue 13 item 3, accuracy against length past session 10's 3,136 steps: resized_row's three
+  # rows at 72, then 96 pixels a side (5,184 and 9,216 steps), one row a process under MPS
+  # (GPUS="0 0 0"; the CIFAR-10 setup and stage calls). About 12 minutes for 72 pixels by session
+  # 10's times at 56 and the step times of benchmarks/RESULTS.md; 96 runs as long as the machine
+  # lasts (a run cut short is reported as stopped).
+  plan_data_ready /tmp/cifar_ready || exit 1
+  local g=0 row
+  for row in rlstm_t300 lstm_full lstm_t300; do
+    (resized_row "${GPU[$g]}" 72 "$row"; resized_row "${GPU[$g]}" 96 "$row") &
+    g=$((g + 1))
+  done
 }
 
 plan_session10() {

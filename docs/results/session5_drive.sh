@@ -54,7 +54,8 @@
 # `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
 # series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
 # session16_fig4's horizons in a third process) and session18_length (GPUS="0 0 0"; accuracy
-# against length at 72 and 96 pixels a side).
+# against length at 72 and 96 pixels a side) and session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM
+# horizons 200 and 1, and more seeds).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -741,9 +742,26 @@ plan_session16_fig4() {
   done
 }
 
-plstm_horizon() {  # GPU H: Figure 4's CIFAR-10 p-LSTM at supervised horizon H (0: none), seed 0
-  run "$1" "cifar_plstm_t$2_decoder_128_seed_0" plstm_t300 "${AUX[@]}" "${P128[@]}" \
-    --config.model.horizon="$2"
+plstm_horizon() {  # GPU H [SEEDS]: Figure 4's CIFAR-10 p-LSTM at supervised horizon H (0: none),
+  # seed 0, or SEEDS packed ("1,2")
+  local seeds="${3:-0}"
+  if [ "$seeds" = 0 ]; then
+    run "$1" "cifar_plstm_t$2_decoder_128_seed_0" plstm_t300 "${AUX[@]}" "${P128[@]}" \
+      --config.model.horizon="$2"
+  else
+    run "$1" "cifar_plstm_t$2_decoder_128_seeds_${seeds//,/_}" plstm_t300 "${AUX[@]}" \
+      "${P128[@]}" --config.model.horizon="$2" --config.runs.seeds="($seeds)"
+  fi
+}
+
+plan_session18_fig4() {
+  # Figure 4's p-LSTM series (1x128 predictor, weight 1, 3 + 30 epochs) after session 17, which ran
+  # horizons 300, 100, 50 and none on seed 0: horizons 200 and 1 on seeds 0-2, then seeds 1-2 of
+  # the others, three processes under MPS (GPUS="0 0 0"; the CIFAR-10 setup and stage calls)
+  plan_data_ready /tmp/cifar_ready || exit 1
+  (plstm_horizon "${GPU[0]}" 200 0,1,2; plstm_horizon "${GPU[0]}" 1 0,1,2) &
+  (plstm_horizon "${GPU[1]}" 300 1,2; plstm_horizon "${GPU[1]}" 100 1,2) &
+  (plstm_horizon "${GPU[2]}" 50 1,2; plstm_horizon "${GPU[2]}" 0 1,2) &
 }
 
 plan_session17_cifar() {

@@ -927,7 +927,17 @@ case "$CMD" in
       for n in $part; do cp "$src/$n.npz" ".carry/cifar_$i/" || exit 1; done
       i=$((i + 1))
     done
-    du -sh .carry/* ;;
+    du -sh .carry/*
+    # each call's tree (tracked files) and what it carries must fit in 64 MiB: say so here, before
+    # a call is refused there
+    tree=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
+    for part in ".carry/wheels .carry/cifar_1" .carry/cifar_{2,3,4,5} .carry/mnistshim; do
+      # shellcheck disable=SC2086
+      size=$(( tree + $(du -cb $part | tail -1 | cut -f1) ))
+      [ "$size" -lt $((64 << 20)) ] || echo "WARNING: the tree ($((tree >> 20)) MiB) and $part" \
+        "make $((size >> 20)) MiB, over a call's 64 MiB: split the part, or compact docs/results" \
+        "(experiments/compact_results.py)" >&2
+    done ;;
   collect)  # here, after the session: RUNS_TGZ DEST: each workdir's record into DEST/WORKDIR
     [ $# = 2 ] && [ -f "$1" ] || { echo "usage: $0 collect RUNS_TGZ DEST (runs.tgz or" \
       "snapshot.tgz of a stop or poll)" >&2; exit 2; }

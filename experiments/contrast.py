@@ -16,8 +16,6 @@ count (keys as in config.json, nested ones with dots: ``model.decoder_sizes=[128
 a validation split count with their final test accuracy.
 """
 import argparse
-import json
-import math
 import os
 import sys
 
@@ -28,50 +26,15 @@ if __package__:
 else:  # run as a file (python experiments/contrast.py): this folder is on sys.path
   import report
 
-from rnn_aux.train import config_guard
-
-
-def _parse(arg: str) -> tuple[str, dict]:
-  """``WORKDIR[:KEY=VALUE,...]`` -> ``(workdir, {key: value})``; a value is JSON where it parses
-  (numbers, lists, true/false/null), else a string."""
-  wd, sep, spec = arg.partition(":")
-  if not sep or os.path.isdir(arg):
-    return arg, {}
-  where = {}
-  for item in spec.split(","):
-    key, eq, value = item.partition("=")
-    if not eq or not key:
-      raise SystemExit(f"error: {arg}: write WORKDIR:KEY=VALUE[,KEY=VALUE...], e.g. "
-                       f"{wd}:aux_weight=3")
-    try:
-      where[key] = json.loads(value)
-    except json.JSONDecodeError:
-      where[key] = value
-  return wd, where
-
-
-def _matches(value, wanted) -> bool:
-  if isinstance(value, (int, float)) and isinstance(wanted, (int, float)):
-    return math.isclose(value, wanted)
-  return value == wanted
-
 
 def runs(args) -> list[dict]:
   """Every run the arguments select: ``{"workdir", "seed", "validation", "test"}`` (fractions;
   validation None without a split)."""
   out = []
   for arg in args:
-    wd, where = _parse(arg)
-    config, results = report.load_workdir(wd)
+    wd, _, selected = report.selected_runs(arg)
     chosen = []
-    for i, (own, final, curve) in enumerate(report.runs_of(config, results)):
-      settings = config_guard.flat(own)
-      unknown = [k for k in where if k not in settings]
-      if unknown:
-        raise SystemExit(f"error: {arg}: no config field {unknown[0]!r} in {wd}/config.json; "
-                         "name fields as it does, nested ones with dots (model.decoder_sizes)")
-      if not all(_matches(settings[k], v) for k, v in where.items()):
-        continue
+    for i, own, final, curve in selected:
       best = report.chosen_on_validation(curve)
       test = best[1] if best else final
       if test is None:

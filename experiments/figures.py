@@ -7,6 +7,9 @@
   python experiments/figures.py memory --out docs/results/memory.png [NAME=]INSPECT.json ...
   python experiments/figures.py aux_weight --out docs/results/aux_weight.png WORKDIR ...
 
+A WORKDIR may end in ``:KEY=VALUE[,KEY=VALUE...]``, as in ``contrast.py``: only its runs whose
+config has those values count (e.g. one weight of a packed sweep: ``WD:aux_weight=1``).
+
 ``bptt_length`` (Figure 4): r-LSTM and p-LSTM runs grouped by their supervised horizon
 (``model.horizon``: 300 ... 1, and 0 = no supervised gradient into the LSTM), beside the paper's
 digitised points, one series per training length (planned epochs, and where a run was stopped
@@ -69,9 +72,9 @@ def run_accuracies(workdirs):
   """``[(config of the run, test accuracy, schedule), ...]`` over every run of the workdirs: at
   the best validation evaluation, else the final one; runs with neither are left out."""
   out = []
-  for wd in workdirs:
-    config, results = report.load_workdir(wd)
-    for own, final, curve in report.runs_of(config, results):
+  for arg in workdirs:
+    _, results, selected = report.selected_runs(arg)
+    for _, own, final, curve in selected:
       chosen = report.chosen_on_validation(curve)
       acc = chosen[1] if chosen else final
       if acc is not None:
@@ -85,10 +88,10 @@ def _planned_epochs(config: dict):
 
 def _schedule(config: dict, results: dict, curve: list) -> str:
   """A run's training length, part of every figure's series: runs of different lengths had
-  different schedules, and a run stopped short (preempted) pools only with runs stopped at the
-  same epoch, as in ``report.py``."""
+  different schedules, and a run stopped short (``report.STOPPED_SHORT``) pools only with runs
+  stopped at the same epoch, as in ``report.py``."""
   out = f"{_planned_epochs(config):g} epochs"
-  if results.get("status") == "preempted" and curve:
+  if results.get("status") in report.STOPPED_SHORT and curve:
     out += f", stopped at epoch {curve[-1][0]:.0f}"
   return out
 
@@ -182,9 +185,9 @@ def _fit_curves(workdirs) -> dict:
   """Figure 5's data: ``{series: {step: ([training-subset accuracies], [test accuracies])}}``
   over every run of the workdirs; a series is a Table 2 row and its setting (``_variant``)."""
   out = {}
-  for wd in workdirs:
-    config, results = report.load_workdir(wd)
-    for i, (own, _, _) in enumerate(report.runs_of(config, results)):
+  for arg in workdirs:
+    _, results, selected = report.selected_runs(arg)
+    for i, own, _, _ in selected:
       variant = _variant(own)
       # runs of different lengths have different schedules: apart
       series = _title(f"{report.row_name(own)}, {_planned_epochs(own)} epochs", variant)
@@ -363,10 +366,10 @@ def _weight_points(workdirs) -> dict:
   end, epochs run), ...]}}`` over the auxiliary-loss runs of the workdirs that have a validation
   split and a training subset."""
   out = {}
-  for wd in workdirs:
-    config, results = report.load_workdir(wd)
+  for arg in workdirs:
+    _, results, selected = report.selected_runs(arg)
     history = results.get("history", [])
-    for i, (own, _, curve) in enumerate(report.runs_of(config, results)):
+    for i, own, _, curve in selected:
       chosen = report.chosen_on_validation(curve)
       last = next((e for e in reversed(history) if e.get("train_subset")), None)
       if own["model"].get("aux") is None or chosen is None or last is None:
@@ -413,26 +416,29 @@ def aux_weight(workdirs, out: str) -> None:
   print(f"\nwrote {out}")
 
 
+WORKDIRS_HELP = "WORKDIR[:KEY=VALUE,...]: a workdir of train.py, or only its runs with those values"
+
+
 def main(argv):
   ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
   sub = ap.add_subparsers(dest="figure", required=True)
   b = sub.add_parser("bptt_length", help="Figure 4: accuracy against supervised BPTT length")
   b.add_argument("--out", required=True)
-  b.add_argument("workdirs", nargs="+")
+  b.add_argument("workdirs", nargs="+", help=WORKDIRS_HELP)
   f = sub.add_parser("fit", help="Figure 5: training-subset and test accuracy against steps")
   f.add_argument("--out", required=True)
-  f.add_argument("workdirs", nargs="+")
+  f.add_argument("workdirs", nargs="+", help=WORKDIRS_HELP)
   s = sub.add_parser("length", help="Figure 3 in kind: time, memory, accuracy against length")
   s.add_argument("--out", required=True)
   s.add_argument("sweeps", nargs="+", help="length_sweep.py JSON-lines files")
-  s.add_argument("--workdirs", nargs="*", default=[])
+  s.add_argument("--workdirs", nargs="*", default=[], help=WORKDIRS_HELP)
   m = sub.add_parser("memory", help="the linear probe's R^2 against distance (inspect_run.py)")
   m.add_argument("--out", required=True)
   m.add_argument("inspections", nargs="+", help="[NAME=]inspect.json of inspect_run.py")
   w = sub.add_parser("aux_weight", help="ours: test, validation and training-subset accuracy "
                      "against the auxiliary weight")
   w.add_argument("--out", required=True)
-  w.add_argument("workdirs", nargs="+")
+  w.add_argument("workdirs", nargs="+", help=WORKDIRS_HELP)
   a = ap.parse_args(argv)
   if a.figure == "bptt_length":
     bptt_length(a.workdirs, a.out)

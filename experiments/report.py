@@ -139,6 +139,53 @@ def runs_of(config: dict, results: dict) -> list:
   return out
 
 
+def _parse_selection(arg: str) -> tuple[str, dict]:
+  """``WORKDIR[:KEY=VALUE,...]`` -> ``(workdir, {key: value})``; a value is JSON where it parses
+  (numbers, lists, true/false/null), else a string."""
+  wd, sep, spec = arg.partition(":")
+  if not sep or os.path.isdir(arg):
+    return arg, {}
+  where = {}
+  for item in spec.split(","):
+    key, eq, value = item.partition("=")
+    if not eq or not key:
+      raise SystemExit(f"error: {arg}: write WORKDIR:KEY=VALUE[,KEY=VALUE...], e.g. "
+                       f"{wd}:aux_weight=3")
+    try:
+      where[key] = json.loads(value)
+    except json.JSONDecodeError:
+      where[key] = value
+  return wd, where
+
+
+def _matches(value, wanted) -> bool:
+  if isinstance(value, (int, float)) and isinstance(wanted, (int, float)):
+    return math.isclose(value, wanted)
+  return value == wanted
+
+
+def selected_runs(arg: str) -> tuple[str, dict, list]:
+  """``WORKDIR[:KEY=VALUE,...]`` -> ``(workdir, results, [(i, own config, final, curve), ...])``:
+  the workdir's runs (``runs_of``, ``i`` their index in it) whose config has those values (keys as
+  in config.json, nested ones with dots: ``model.decoder_sizes=[128]``), every run without a
+  filter. A filter no run matches is an error (a typo would otherwise drop the workdir)."""
+  wd, where = _parse_selection(arg)
+  config, results = load_workdir(wd)
+  chosen = []
+  for i, (own, final, curve) in enumerate(runs_of(config, results)):
+    settings = config_guard.flat(own)
+    unknown = [k for k in where if k not in settings]
+    if unknown:
+      raise SystemExit(f"error: {arg}: no config field {unknown[0]!r} in {wd}/config.json; "
+                       "name fields as it does, nested ones with dots (model.decoder_sizes)")
+    if all(_matches(settings[k], v) for k, v in where.items()):
+      chosen.append((i, own, final, curve))
+  if where and not chosen:
+    raise SystemExit(f"error: {arg}: no run of {wd} matches the KEY=VALUE filter; check it "
+                     f"against {wd}/config.json")
+  return wd, results, chosen
+
+
 def chosen_on_validation(curve: list):
   """``(best validation accuracy, test accuracy at that evaluation)``, or None without a
   validation split: the model selection a run's own history allows."""

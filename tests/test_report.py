@@ -266,6 +266,11 @@ def test_figures_bptt_length_and_length(tmp_path, capsys):
   assert "| 300 | 55.0 ± 7.1 (2) | 70.0 (1) | 50.0 (1) | 40.0 (1) | 66.0 | - | 64.5 |" in out
   assert "| none | - | - | - | - | 37.5 | 30.0 (1) | 35.0 |" in out
   assert "LSTM full BPTT: ours 100 epochs: 55.0 (1); 33 epochs: 45.0 (1), paper 58.8" in out
+  # a KEY=VALUE filter selects runs, as contrast.py's does; one that matches none is an error
+  out = _draw(capsys, png, "bptt_length", wds[0], wds[3] + ":model.teacher_forcing=false")
+  assert "| 300 | 50.0 (1) | 70.0 (1) | 66.0 | - | 64.5 |" in out
+  with pytest.raises(SystemExit, match="matches the KEY=VALUE filter"):
+    figures.main(["bptt_length", "--out", str(png), wds[0] + ":model.teacher_forcing=false"])
 
   sweep = tmp_path / "sweep.jsonl"
   lines = [{"row": "lstm_full", "side": 40, "T": 1600, "s_per_batch": 0.5, "peak_MiB": 900.0},
@@ -338,8 +343,13 @@ def test_contrast_selects_runs_and_agrees_with_welchs_formula(tmp_path, capsys):
   assert f"A - B = {100 * (a.mean() - b.mean()):+.2f} points" in out
   with pytest.raises(SystemExit, match="no config field 'aux_wieght'"):
     contrast.main([sweep + ":aux_wieght=3", "--against", lstm])
-  with pytest.raises(SystemExit, match="no evaluated run"):
+  with pytest.raises(SystemExit, match="no run of .*sweep matches the KEY=VALUE filter"):
     contrast.main([sweep + ":aux_weight=10", "--against", lstm])
+  fresh = tmp_path / "fresh"  # started, never evaluated: no results.json yet
+  fresh.mkdir()
+  (fresh / "config.json").write_text((tmp_path / "lstm" / "config.json").read_text())
+  with pytest.raises(SystemExit, match="no evaluated run"):
+    contrast.main([str(fresh), "--against", lstm])
   with pytest.raises(SystemExit, match="WORKDIR:KEY=VALUE"):
     contrast.main([sweep + ":aux_weight", "--against", lstm])
   contrast.main([sweep + ":aux_weight=3", "--against", lstm])

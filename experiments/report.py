@@ -2,6 +2,9 @@
 
   python experiments/report.py workdirs/mnist_rlstm_t300 workdirs/pmnist_lstm_t300 ...
 
+A workdir may end in ``:KEY=VALUE[,KEY=VALUE...]`` (:func:`selected_runs`): only its runs whose
+config has those values count.
+
 A workdir's cell comes from its config.json (task, model and every setting but the seed); its runs
 (several when packed) from results.json. Workdirs of one cell are pooled: mean ± std over runs.
 With a validation split, each run is also reported at its best validation evaluation (the test
@@ -227,14 +230,14 @@ def main(workdirs):
   """One row per cell (row of Table 2, task, every setting but the seed): the mean ± std over its
   runs, from one or several workdirs (packed runs count one each)."""
   cells = {}
-  for wd in workdirs:
-    config, results = load_workdir(wd)
+  for arg in workdirs:
+    _, results, selected = selected_runs(arg)
     touched = {}
     # A run stopped short of its planned steps is not a sample of the runs that finished: it pools
     # only with runs stopped at the same step
     stopped = (frozenset({("stopped_at_step", json.dumps(results.get("step", 0)))})
                if results.get("status") in STOPPED_SHORT else frozenset())
-    for i, (own, acc, curve) in enumerate(runs_of(config, results)):
+    for i, own, acc, curve in selected:
       key = (row_name(own), own["task"], setting_items(own) | stopped)
       cell = touched[key] = cells.setdefault(key, {
           "accs": [], "chosen": [], "epochs": [], "steps": [], "minutes": [], "status": [],
@@ -362,5 +365,5 @@ def table2(cells: dict) -> str:
 
 if __name__ == "__main__":
   if len(sys.argv) < 2:
-    sys.exit("usage: python experiments/report.py WORKDIR [WORKDIR ...]")
+    sys.exit("usage: python experiments/report.py WORKDIR[:KEY=VALUE,...] [WORKDIR ...]")
   main(sys.argv[1:])

@@ -204,6 +204,11 @@ def test_packed_runs_with_their_own_weights_are_separate_cells(tmp_path, capsys)
   assert "| rlstm_t300 | pmnist | 90.0 | - | - | 1 | 92.8 |" in out
   assert "aux_weight=100.0 |" in out and "aux_weight=10.0 |" in out
   assert len([line for line in out.splitlines() if line.startswith("| rlstm_t300 | pmnist")]) == 2
+  # a KEY=VALUE filter keeps one weight of the packed workdir
+  report.main([a + ":aux_weight=100", b])
+  out = capsys.readouterr().out
+  assert "| rlstm_t300 | pmnist | 90.0 | - | - | 1 | 92.8 |" in out
+  assert "| rlstm_t300 | pmnist | 70.0 | - | - | 1 | 92.8 |" in out  # b alone
 
 
 def test_cifar_lstms_read_scaled_pixels_by_default_and_the_report_says_so():

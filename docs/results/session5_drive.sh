@@ -53,10 +53,10 @@
 # at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
 # `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
 # series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
-# session16_fig4's horizons in a third process) and session18_length (GPUS="0 0 0"; accuracy
-# against length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM
-# horizons 200 and 1, and more seeds) and session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at
-# weights 0.3 and 1, and with 2 and 4 anchors).
+# session16_fig4's horizons in a third process), session18_length (GPUS="0 0 0"; accuracy against
+# length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM horizons 200
+# and 1, and more seeds), and session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
+# and 1, and with 2 and 4 anchors).
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
@@ -773,14 +773,15 @@ plan_session18_cifar() {
   # weight 3: more auxiliary signal per example, the anchors still in [599, 1023]); 3 seeds each,
   # three processes under MPS (GPUS="0 0 0"; the CIFAR-10 setup and stage calls).
   local recipe=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1)
-  local fifty=(--config.pretrain_epochs=3 --config.train_epochs=47) n
+  local fifty=(--config.pretrain_epochs=3 --config.train_epochs=47) g=1 n
+  local name=cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1  # + _anchors_N_50_epochs_seeds_0_2
   plan_data_ready /tmp/cifar_ready || exit 1
   TAG=cifar RECIPE=_flip_weight_decay_0.1 \
     aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 0.3 1 47 0,1,2 0,1,2 "${recipe[@]}" &
   for n in 2 4; do
-    run "${GPU[$((n / 2))]}" "cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_anchors_${n}_50_epochs_seeds_0_2" \
-      rlstm_t300 "${fifty[@]}" "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors="$n" \
-      "${recipe[@]}" &
+    run "${GPU[$g]}" "${name}_anchors_${n}_50_epochs_seeds_0_2" rlstm_t300 "${fifty[@]}" \
+      "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors="$n" "${recipe[@]}" &
+    g=$((g + 1))
   done
 }
 

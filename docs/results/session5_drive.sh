@@ -889,7 +889,7 @@ case "$CMD" in
     for n in ${CKPT_FIRST:-}; do [ -d "$n/checkpoints" ] && first+=("$n/checkpoints"); done
     for d in */checkpoints; do
       [[ " ${first[*]} " == *" $d "* ]] && continue
-      if grep -qsE '"status": "(completed|early_stopped)"' "${d%/checkpoints}/results.json"; then
+      if grep -qsE '"status": ?"(completed|early_stopped)"' "${d%/checkpoints}/results.json"; then
         finished+=("$d")
       else unfinished+=("$d"); fi
     done

@@ -57,6 +57,7 @@
 # length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM horizons 200
 # and 1, and more seeds), and session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
 # and 1, and with 2 and 4 anchors).
+# tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail

@@ -69,8 +69,10 @@ PAPER_DOGS_ROWS = ("lstm_full", "rlstm_t300", "plstm_t300", "transformer")
 
 
 def run_accuracies(workdirs):
-  """``[(config of the run, test accuracy, schedule), ...]`` over every run of the workdirs: at
-  the best validation evaluation, else the final one; runs with neither are left out."""
+  """``[(config of the run, test accuracy, setting), ...]`` over every run of the workdirs: at
+  the best validation evaluation, else the final one; runs with neither are left out. The setting
+  names the run's series: its training length (``_schedule``), then what else sets it apart
+  (``_variant``)."""
   out = []
   for arg in workdirs:
     _, results, selected = report.selected_runs(arg)
@@ -78,7 +80,8 @@ def run_accuracies(workdirs):
       chosen = report.chosen_on_validation(curve)
       acc = chosen[1] if chosen else final
       if acc is not None:
-        out.append((own, acc, _schedule(own, results, curve)))
+        setting = ", ".join(filter(None, (_schedule(own, results, curve), _variant(own))))
+        out.append((own, acc, setting))
   return out
 
 
@@ -91,7 +94,7 @@ def _schedule(config: dict, results: dict, curve: list) -> str:
   different schedules, and a run stopped short (``report.STOPPED_SHORT``) pools only with runs
   stopped at the same epoch, as in ``report.py``."""
   out = f"{_planned_epochs(config):g} epochs"
-  if results.get("status") in report.STOPPED_SHORT and curve:
+  if report.stopped_short(results) and curve:
     out += f", stopped at epoch {curve[-1][0]:.0f}"
   return out
 
@@ -133,13 +136,12 @@ def _title(name: str, variant: str) -> str:
 
 
 def bptt_length(workdirs, out: str) -> None:
-  groups = {}  # ((label, "schedule, setting"), horizon) -> accuracies
-  for config, acc, schedule in run_accuracies(workdirs):
+  groups = {}  # ((label, setting), horizon) -> accuracies
+  for config, acc, setting in run_accuracies(workdirs):
     m = config["model"]
     if m["name"] != "lstm":
       continue
     label = "lstm" if m["aux"] is None else report.aux_label(m["aux"])
-    setting = ", ".join(filter(None, (schedule, _variant(config))))
     groups.setdefault(((label, setting), m["horizon"]), []).append(acc)
   horizons = sorted({h for (s, h) in groups if s[0] != "lstm" and h is not None}
                     | set(PAPER_BPTT["rlstm"]), reverse=True)
@@ -283,14 +285,13 @@ def length(sweeps, workdirs, out: str) -> None:
       cells.append("-" if p is None else f"error: {p['error'][:40]}" if "error" in p
                    else f"{p['s_per_batch']:.3g} s, {p['peak_MiB']:.0f} MiB")
     print(f"| {row} | " + " | ".join(cells) + " |")
-  accs, bases = {}, set()  # (row, variant, length) -> accuracies; the image tasks behind them
-  for config, acc, schedule in run_accuracies(workdirs):
+  accs, bases = {}, set()  # (row, setting, length) -> accuracies; the image tasks behind them
+  for config, acc, setting in run_accuracies(workdirs):
     base = config["task"].partition("@")[0]
     if base not in tasks.TASKS or tasks.TASKS[base].kind != "image":
       continue  # lengths of npz:/tfds: tasks are known only from their data
     bases.add(base)
     task = tasks.get_task(config["task"])
-    setting = ", ".join(filter(None, (schedule, _variant(config))))
     accs.setdefault((report.row_name(config), setting, task.seq_len), []).append(acc)
   panels = 3 if accs else 2
   fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4))
@@ -368,10 +369,10 @@ def _weight_points(workdirs) -> dict:
   out = {}
   for arg in workdirs:
     _, results, selected = report.selected_runs(arg)
-    history = results.get("history", [])
+    # the workdir's last evaluation of the training subset (every packed run's)
+    last = next((e for e in reversed(results.get("history", [])) if e.get("train_subset")), None)
     for i, own, _, curve in selected:
       chosen = report.chosen_on_validation(curve)
-      last = next((e for e in reversed(history) if e.get("train_subset")), None)
       if own["model"].get("aux") is None or chosen is None or last is None:
         continue
       weight = own.get("aux_weight", 1.0)

@@ -39,6 +39,11 @@ COLUMNS = {"mnist": 0, "pmnist": 1, "cifar10": 2, "cifar10_jpeg_lossy": 2}
 STOPPED_SHORT = {"preempted", "running"}
 
 
+def stopped_short(results: dict) -> bool:
+  """Whether a workdir's record stops short of its planned steps (``STOPPED_SHORT``)."""
+  return results.get("status") in STOPPED_SHORT
+
+
 def row_name(config: dict) -> str:
   m = config["model"]
   if m["name"] == "transformer":
@@ -236,7 +241,7 @@ def main(workdirs):
     # A run stopped short of its planned steps is not a sample of the runs that finished: it pools
     # only with runs stopped at the same step
     stopped = (frozenset({("stopped_at_step", json.dumps(results.get("step", 0)))})
-               if results.get("status") in STOPPED_SHORT else frozenset())
+               if stopped_short(results) else frozenset())
     for i, own, acc, curve in selected:
       key = (row_name(own), own["task"], setting_items(own) | stopped)
       cell = touched[key] = cells.setdefault(key, {

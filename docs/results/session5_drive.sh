@@ -371,10 +371,10 @@ packed_bench() {  # GPU DECODER: issue 11's packed r-LSTM t300 rate (MNIST sizes
 
 mps_bench() {  # GPU: issue 11's processes sharing one GPU, time-sliced and under CUDA MPS
   [ "${SKIP_BENCH:-0}" = 1 ] && return
-  if pgrep -x nvidia-cuda-mps > /dev/null; then  # the plan's daemon: the time-sliced case first
-    echo quit | nvidia-cuda-mps-control
-    # quit returns before the daemon has gone (session 16): wait, up to 30 s
-    for _ in $(seq 150); do pgrep -x nvidia-cuda-mps > /dev/null || break; sleep 0.2; done
+  # the plan's daemon goes first (the time-sliced case), waiting until it has exited as
+  # gpu_groups.py's own --mps does (quit returns before the daemon has gone: session 16)
+  if pgrep -x nvidia-cuda-mps > /dev/null; then
+    (cd benchmarks && python3 -c "import gpu_groups; gpu_groups.stop_mps()")
   fi
   local g="$1,$1,$1,$1"
   bench processes_one_gpu python3 benchmarks/gpu_groups.py --gpus "$g" --counts 1,2,4 --steps 10

@@ -57,7 +57,9 @@
 # length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM horizons 200
 # and 1, and more seeds), session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
 # and 1, and with 2 and 4 anchors), and session19_mnist (GPUS="0 0 0"; the MNIST rows still short
-# of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63).
+# of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
+# session19_weights (GPUS="0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full)
+# and session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised).
 # tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
@@ -825,6 +827,32 @@ plan_session14_one_gpu() {
      "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}") &
   (run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \
      --config.train_epochs=100 "${regular[@]}") &
+}
+
+plan_session19_cifar_full() {
+  # The three full-BPTT CIFAR-10 cells at once (GPUS="0 0 0": MPS; the CIFAR-10 setup and stage
+  # calls): session14_one_gpu's r-LSTM full against LSTM full (the paper's third contrast) beside
+  # the p-LSTM full, never run on CIFAR-10; session 13's chosen recipe, 3 seeds each, each at its
+  # t300 sibling's weight (r-LSTM 3, session 13; p-LSTM 1, session 12).
+  local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
+                 --config.runs.seeds="(0,1,2)" --config.early_stop_epochs=25)
+  local aux=("${P128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}")
+  plan_data_ready /tmp/cifar_ready || exit 1
+  run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
+    "${aux[@]}" --config.aux_weight=3 &
+  run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \
+    --config.train_epochs=100 "${regular[@]}" &
+  run "${GPU[2]}" cifar_plstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 plstm_full \
+    "${aux[@]}" --config.aux_weight=1 &
+}
+
+plan_session19_weights() {
+  # One GPU, MNIST only (GPUS="0 0": MPS; the setup call as session15_mnist). The full-BPTT rows
+  # run at one weight so far, where weight 30 regularised pMNIST r-LSTM t300 and full: pMNIST
+  # p-LSTM full (weight 1, memorised by epoch 25) and MNIST r-LSTM full (weight 3) at 10 and 30.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  aux_weights "${GPU[0]}" pmnist plstm_full 10 30 &
+  aux_weights "${GPU[1]}" mnist rlstm_full 10 30 &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -58,7 +58,8 @@
 # and 1, and more seeds), session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
 # and 1, and with 2 and 4 anchors), and session19_mnist (GPUS="0 0 0"; the MNIST rows still short
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
-# session19_weights (GPUS="0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full)
+# session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
+# MNIST r-LSTM t300 with anchors from step 300)
 # and session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised).
 # tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
@@ -847,12 +848,17 @@ plan_session19_cifar_full() {
 }
 
 plan_session19_weights() {
-  # One GPU, MNIST only (GPUS="0 0": MPS; the setup call as session15_mnist). The full-BPTT rows
+  # One GPU, MNIST only (GPUS="0 0 0": MPS; the setup call as session15_mnist). The full-BPTT rows
   # run at one weight so far, where weight 30 regularised pMNIST r-LSTM t300 and full: pMNIST
   # p-LSTM full (weight 1, memorised by epoch 25) and MNIST r-LSTM full (weight 3) at 10 and 30.
+  # Beside them issue 12's anchor lead on MNIST r-LSTM t300 (weight 3, 91.4 +- 2.1 at 3 + 30
+  # epochs): with l=600 every anchor lies in the last 184 steps and no gradient reaches the first
+  # 300 (the digit's top rows); anchors from step 300 on, their spans masked before the start.
   plan_data_ready /tmp/mnist_ready || exit 1
   aux_weights "${GPU[0]}" pmnist plstm_full 10 30 &
   aux_weights "${GPU[1]}" mnist rlstm_full 10 30 &
+  TASK=mnist run "${GPU[2]}" mnist_rlstm_t300_decoder_128_aux_weight_3_aux_min_inside_300_seeds_0_2 \
+    rlstm_t300 "${AUX[@]}" "${D128[@]}" --config.model.aux_min_inside=300 "${SEEDS3[@]}" &
 }
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

@@ -85,15 +85,11 @@ def run_accuracies(workdirs):
   return out
 
 
-def _planned_epochs(config: dict):
-  return config.get("pretrain_epochs", 0) + config["train_epochs"]
-
-
 def _schedule(config: dict, results: dict, curve: list) -> str:
   """A run's training length, part of every figure's series: runs of different lengths had
   different schedules, and a run stopped short (``report.STOPPED_SHORT``) pools only with runs
   stopped at the same epoch, as in ``report.py``."""
-  out = f"{_planned_epochs(config):g} epochs"
+  out = f"{report.planned_epochs(config):g} epochs"
   if report.stopped_short(results) and curve:
     out += f", stopped at epoch {curve[-1][0]:.0f}"
   return out
@@ -192,7 +188,7 @@ def _fit_curves(workdirs) -> dict:
     for i, own, _, _ in selected:
       variant = _variant(own)
       # runs of different lengths have different schedules: apart
-      series = _title(f"{report.row_name(own)}, {_planned_epochs(own)} epochs", variant)
+      series = _title(f"{report.row_name(own)}, {report.planned_epochs(own)} epochs", variant)
       for entry in results.get("history", []):
         train = report.accuracy_of_run(entry.get("train_subset"), i)
         if train is not None:
@@ -369,18 +365,17 @@ def _weight_points(workdirs) -> dict:
   out = {}
   for arg in workdirs:
     _, results, selected = report.selected_runs(arg)
-    # the workdir's last evaluation of the training subset (every packed run's)
-    last = next((e for e in reversed(results.get("history", [])) if e.get("train_subset")), None)
+    last = report.last_training_subset(results)
     for i, own, _, curve in selected:
       chosen = report.chosen_on_validation(curve)
       if own["model"].get("aux") is None or chosen is None or last is None:
         continue
       weight = own.get("aux_weight", 1.0)
-      epochs = _planned_epochs(own)
+      epochs = report.planned_epochs(own)
       series = _title(f"{own['task']} {report.row_name(own)}, {epochs} epochs",
                       _variant({**own, "aux_weight": 1.0}))
       out.setdefault((series, epochs), {}).setdefault(weight, []).append(
-          (*chosen, report.accuracy_of_run(last["train_subset"], i), curve[-1][0]))
+          (*chosen, report.accuracy_of_run(last, i), curve[-1][0]))
   if not out:
     raise SystemExit("error: no auxiliary-loss run among the workdirs has both a validation split "
                      "and a training subset; train with --config.validation_examples=N and "

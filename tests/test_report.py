@@ -408,6 +408,32 @@ def test_report_contrasts_the_chosen_cells_with_welchs_test(tmp_path, capsys):
   assert "rlstm_full - lstm_full" not in out
 
 
+def test_report_gaps_give_each_chosen_cell_its_best_epochs_and_fit(tmp_path, capsys):
+  # two seeds peaking at epoch 1 of 2 and 3 planned, their training subset measured at epoch 1
+  # only; one LSTM run peaking at its last epoch with no training subset at all
+  rlstm = _evaluated(tmp_path, "r", "rlstm_t300", [(0.60, 0.56), (0.58, 0.54)], seeds=[0, 1])
+  path = tmp_path / "r" / "config.json"
+  path.write_text(json.dumps({**json.loads(path.read_text()), "pretrain_epochs": 1,
+                              "train_epochs": 2}))
+  _set_history(tmp_path, "r", [
+      {"epoch": 1.0, "runs": [{"accuracy": 0.56}, {"accuracy": 0.54}],
+       "validation": {"runs": [{"accuracy": 0.60}, {"accuracy": 0.58}]},
+       "train_subset": {"runs": [{"accuracy": 0.70}, {"accuracy": 0.64}]}},
+      {"epoch": 2.0, "runs": [{"accuracy": 0.5}, {"accuracy": 0.5}],
+       "validation": {"runs": [{"accuracy": 0.5}, {"accuracy": 0.5}]}}])
+  lstm = _evaluated(tmp_path, "l", "lstm_t300", [(0.50, 0.45)], seeds=[0])
+  _set_history(tmp_path, "l", [{"epoch": e, "runs": [{"accuracy": a}],
+                                "validation": {"runs": [{"accuracy": a}]}}
+                               for e, a in ((1.0, 0.40), (2.0, 0.45))])
+  report.main([rlstm, lstm])
+  out = capsys.readouterr().out.split("Each chosen cell against the paper")[1]
+  # 55.0 against the paper's 65.9; 45.0 against 49.0
+  assert ("| rlstm_t300 | cifar10_jpeg_lossy | -10.9 | 2, JPEG-lossy | 1 / 3 | 64.0-70.0 |"
+          in out)
+  assert "| lstm_t300 | cifar10_jpeg_lossy | -4.0 | 1, JPEG-lossy | 2 / 100 | - |" in out
+  assert "| lstm_full |" not in out
+
+
 # preempted: stopped by a signal; running: the record of a process that died before its end
 @pytest.mark.parametrize("status", ["preempted", "running"])
 def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_path, capsys,
@@ -419,7 +445,8 @@ def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_p
   path.write_text(json.dumps({**res, "status": status, "step": 5935, "epochs": 16.9}))
   report.main([done, cut])
   out = capsys.readouterr().out
-  cells = [line for line in out.splitlines() if line.startswith("| rlstm_t300 | cifar")]
+  cells = [line for line in out.splitlines()
+           if line.startswith("| rlstm_t300 | cifar10_jpeg_lossy (JPEG-lossy)")]
   assert len(cells) == 2 and "stopped_at_step=5935 |" in cells[1]
   assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 57.5 ± 0.7 (2, JPEG-lossy) | 65.9 |" in out
   # alone, the stopped runs fill the cell, marked as such

@@ -5,12 +5,14 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 
 import pytest
 
 from experiments.configs import paper
 
-DRIVER = os.path.join(os.path.dirname(__file__), "..", "docs", "results", "session5_drive.sh")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DRIVER = os.path.join(ROOT, "docs", "results", "session5_drive.sh")
 
 # The driver's functions without its command dispatch, with what touches a GPU, the data or the
 # clock replaced: `run` prints its workdir, task, row and flags, one line each.
@@ -74,3 +76,50 @@ def test_every_plan_expands_into_distinct_runs_of_real_config_fields(plan, tmp_p
       assert match, f"plan {plan}, {name}: {flag!r} is not --config.FIELD=VALUE"
       assert _field_exists(config, match.group(1)), (
           f"plan {plan}, {name}: no config field {match.group(1)!r} for {task},{row}")
+
+
+def _functions(script: str, cwd, **env) -> subprocess.CompletedProcess:
+  """``script`` run after sourcing the driver's functions (not its command dispatch), with this
+  interpreter as the device's ``python3`` and the repository importable, as on the device."""
+  env = {**os.environ, "DRIVER": DRIVER, "PYTHONPATH": ROOT,
+         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"], **env}
+  return subprocess.run(["bash", "-c", "source <(sed '/^case \"/,$d' \"$DRIVER\")\n" + script],
+                        env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_a_handover_carries_a_stopped_run_whole_to_the_next_machine(tmp_path):
+  # machine 1: a run stopped by the machine's end, its log beside its workdir
+  wd1, wd2, out, here = (tmp_path / n for n in ("wd1", "wd2", "out", "here"))
+  run = wd1 / "cifar_x"
+  (run / "checkpoints" / "7").mkdir(parents=True)
+  state = os.urandom(40_000)
+  (run / "checkpoints" / "7" / "state").write_bytes(state)
+  (run / "config.json").write_text('{"task": "cifar10_jpeg_lossy"}')
+  (run / "results.json").write_text('{"status": "preempted"}')
+  (wd1 / "cifar_x.log").write_text("step 7 epoch 0.10\nstopped by signal at step 7\n")
+  done = wd1 / "mnist_y"  # a run that ended: not handed over by HANDOVER=unfinished
+  done.mkdir()
+  (done / "config.json").write_text("{}")
+  (done / "results.json").write_text('{"status":"completed"}')  # compact, as collect writes
+  here.mkdir()
+  listed = _functions("unfinished_runs", here, WD=str(wd1))
+  assert listed.stdout.split() == ["cifar_x"], listed.stderr
+  packed = _functions("pack_handovers cifar_x nothing_here", here, WD=str(wd1), OUT=str(out))
+  assert packed.returncode == 0, packed.stderr
+  assert "HANDOVER: no workdir nothing_here" in packed.stderr
+  assert (out / "handover" / "cifar_x.handover.json").is_file()
+  # here: the stop's files into .carry/handover, never over an earlier one
+  got = subprocess.run(["bash", DRIVER, "receive", str(out)], cwd=here, capture_output=True,
+                       text=True, timeout=60)
+  assert got.returncode == 0, got.stderr
+  again = subprocess.run(["bash", DRIVER, "receive", str(out)], cwd=here, capture_output=True,
+                         text=True, timeout=60)
+  assert again.returncode == 1 and "move it away first" in again.stderr
+  # machine 2: setup's stage unpacks it where the plan's run of the same name resumes it
+  unpacked = _functions("unpack_handovers; unpack_handovers", here, WD=str(wd2))
+  assert unpacked.returncode == 0, unpacked.stderr
+  assert (wd2 / "cifar_x" / "checkpoints" / "7" / "state").read_bytes() == state
+  assert (wd2 / "cifar_x" / "results.json").read_text() == '{"status": "preempted"}'
+  # the log goes on from where machine 1's ended; a second stage call leaves the workdir alone
+  assert (wd2 / "cifar_x.log").read_text().endswith("stopped by signal at step 7\n")
+  assert "handover cifar_x: already in" in unpacked.stdout

@@ -10,9 +10,16 @@
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
 #                                               $OUT: bench.tgz, runs.tgz, as many checkpoint
 #                                               parts as fit (CKPT_FIRST="WORKDIR ...": those
-#                                               workdirs' first, then unfinished runs')
+#                                               workdirs' first, then unfinished runs';
+#                                               HANDOVER="WORKDIR ..." or HANDOVER=unfinished:
+#                                               those workdirs (or every one not ended) whole,
+#                                               checksummed, into $OUT/handover, before the parts)
 #   bash docs/results/session5_drive.sh fetch N... copy checkpoint parts N... into $OUT (e.g. 4 5,
 #                         the ones stop had no room for)
+#   bash docs/results/session5_drive.sh receive FILES_AT  (here) a stop's handover/ into
+#                         .carry/handover; the next machine's setup or stage call carrying it
+#                         unpacks those workdirs into /tmp/wd, and the plan's runs of the same
+#                         names and flags resume them exactly (a run longer than one machine)
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
 #                         config.json, results.json (compacted) and train.log into DEST/WORKDIR
 #                         for docs/results
@@ -60,14 +67,17 @@
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
 # MNIST r-LSTM t300 with anchors from step 300)
-# and session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised).
+# session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised) and
+# session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 300 epochs, over two
+# machines through HANDOVER and receive).
 # tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
 set -uo pipefail
-HERE=/tmp/repo; WD=/tmp/wd; DATA="${DATA:-/tmp/data}"; RAW=/tmp/cifar_raw; BENCH=/tmp/bench
+HERE=/tmp/repo; WD="${WD:-/tmp/wd}"; DATA="${DATA:-/tmp/data}"; RAW=/tmp/cifar_raw; BENCH=/tmp/bench
 PACK=/tmp/pack; SITE=/tmp/site; OUT="${OUT:-/tmp/out}"
-export PYTHONPATH="$SITE:/tmp/mnistshim:$HERE" XLA_PYTHON_CLIENT_PREALLOCATE=false
+export PYTHONPATH="$SITE:/tmp/mnistshim:$HERE${PYTHONPATH:+:$PYTHONPATH}"
+export XLA_PYTHON_CLIENT_PREALLOCATE=false
 read -ra GPU <<< "${GPUS:-0 1 2 3}"
 COMMON=(--config.data_dir="$DATA" --config.progress_bar=False --config.keep_checkpoints=1
         --config.validation_examples=5000 --config.train_eval_examples=5000
@@ -92,7 +102,50 @@ d099be8d2f78ae531f192b84d51663659ea7e1ae0f389e5e458c8392d36d5803  train_08.npz
 0b0d8369ff876f613b6bef6248b2715cc0af4f91c06c6217f54a12da74f25bb3  train_09.npz
 7005466999e3d2a07aa49211b17b0f1ba6fe778988f3d44fc9334f4663100734  test.npz"
 
+unpack_handovers() {  # workdirs that an earlier machine's `HANDOVER=... stop` packed (carried
+  # as .carry/handover: manifests and parts), into $WD, where their plan's runs resume them
+  local m name
+  for m in .carry/handover/*.handover.json; do
+    [ -e "$m" ] || continue
+    name=$(basename "$m" .handover.json)
+    if [ -e "$WD/$name" ]; then echo "handover $name: already in $WD"; continue; fi
+    python3 -m experiments.handover unpack "$m" "$WD" || continue
+    # the run's log goes on from where the last machine's ended (`run` appends)
+    [ -f "$WD/$name/train.log" ] && cp "$WD/$name/train.log" "$WD/$name.log"
+  done
+}
+
+pack_handovers() {  # NAME...: those workdirs of $WD into $OUT/handover, for a later machine to
+  # resume (every part checksummed; run from $WD after the runs stopped)
+  local n
+  for n in "$@"; do
+    if [ ! -f "$WD/$n/config.json" ]; then echo "HANDOVER: no workdir $n in $WD" >&2; continue; fi
+    [ -f "$WD/$n.log" ] && cp "$WD/$n.log" "$WD/$n/train.log"
+    python3 -m experiments.handover pack "$WD/$n" "$OUT/handover" --max_mib 15
+  done
+}
+
+run_ended() {  # WORKDIR: whether its record says it ran to its end
+  grep -qsE '"status": ?"(completed|early_stopped)"' "$1/results.json"
+}
+
+unfinished_runs() {  # the workdirs of $WD (names, one line) whose runs have not ended
+  local d out=()
+  for d in "$WD"/*/config.json; do
+    [ -e "$d" ] && ! run_ended "$(dirname "$d")" && out+=("$(basename "$(dirname "$d")")")
+  done
+  echo "${out[*]}"
+}
+
+out_bytes() { find "$OUT" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
+
+out_room() {  # FILE: whether $OUT takes FILE too (8 files, 64 MiB: keep 2 MiB spare)
+  [ "$(find "$OUT" -type f | wc -l)" -lt 8 ] \
+    && [ $(($(out_bytes) + $(stat -c %s "$1"))) -le $((62 * 1048576)) ]
+}
+
 stage() {
+  unpack_handovers  # first: a plan's run may start as soon as the data below is ready
   mkdir -p "$RAW"
   for f in .carry/cifar*/*.npz .carry/cifar*/*/*.npz; do  # a part one folder deeper stages too
     [ -e "$f" ] || continue
@@ -124,7 +177,7 @@ run() {  # GPU NAME ROW FLAGS...: one training run, in the foreground
   [ "$row" = transformer ] && own=("$@" "${EXTRA_TRANSFORMER[@]}")
   CUDA_VISIBLE_DEVICES="$gpu" python3 experiments/train.py \
     --config "experiments/configs/paper.py:${TASK:-cifar10_jpeg_lossy},$row" --workdir "$WD/$name" \
-    "${COMMON[@]}" "${own[@]}" > "$WD/$name.log" 2>&1
+    "${COMMON[@]}" "${own[@]}" >> "$WD/$name.log" 2>&1
   code=$?
   echo "$(date +%T) $name exited $code" >> "$WD/orchestrator.log"
   # The fused kernel has not run these shapes on a GPU before: a run that fails before its first
@@ -861,6 +914,23 @@ plan_session19_weights() {
     rlstm_t300 "${AUX[@]}" "${D128[@]}" --config.model.aux_min_inside=300 "${SEEDS3[@]}" &
 }
 
+plan_session20_long() {
+  # CIFAR-10 at three times our longest schedule (GPUS="0 0": MPS; the CIFAR-10 setup and stage
+  # calls). The paper's runs are ~1,000 epochs with training accuracy at 60-65%; ours, at session
+  # 13's recipe (flips, AdamW decay 0.1), peaked at epochs 74-94 of 100 with the training subset
+  # at 66-71%, still rising. r-LSTM t300 (weight 3) against LSTM t300 at 300 epochs, 3 seeds each.
+  # Longer than one machine: its last call is `poll N; HANDOVER=unfinished ... stop`, then
+  # `receive` here, and the next machine runs this plan again with .carry/handover carried by a
+  # stage call before the last CIFAR-10 part: both runs resume exactly where they stopped.
+  local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
+                 "${SEEDS3[@]}" --config.early_stop_epochs=50)
+  plan_data_ready /tmp/cifar_ready || exit 1
+  run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_300_epochs_seeds_0_2 \
+    rlstm_t300 "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=297 "${regular[@]}" &
+  run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_300_epochs_seeds_0_2 lstm_t300 \
+    --config.train_epochs=300 "${regular[@]}" &
+}
+
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll
   [ -d "$OUT" ] || return 0
   (cd "$WD" && tar -czf "$OUT/snapshot.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints \
@@ -937,30 +1007,35 @@ case "$CMD" in
     find . -path '*/checkpoints/*' -type f -print0 | xargs -0 sha256sum > checkpoints.sha256
     tar -czf "$OUT/runs.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints -- */ \
       orchestrator.log checkpoints.sha256
+    handover=(); [ "${HANDOVER:-}" = unfinished ] && read -ra handover <<< "$(unfinished_runs)"
+    # shellcheck disable=SC2206
+    [ "${HANDOVER:-}" = unfinished ] || handover=(${HANDOVER:-})
+    pack_handovers "${handover[@]}"
+    if [ "$(find "$OUT" -type f | wc -l)" -gt 8 ] || [ "$(out_bytes)" -gt $((64 * 1048576)) ]; then
+      echo "WARNING: the handovers and runs.tgz pass \$OUT's 8 files / 64 MiB: some will not come" \
+        "back; hand over fewer workdirs at a time"
+    fi
     # the workdirs named in CKPT_FIRST lead, then the unfinished runs (a later machine resumes
     # them), then the finished ones (for CPU probes only), so the parts that come back with this
     # call hold what matters most
     first=(); unfinished=(); finished=()
     for n in ${CKPT_FIRST:-}; do [ -d "$n/checkpoints" ] && first+=("$n/checkpoints"); done
     for d in */checkpoints; do
-      [[ " ${first[*]} " == *" $d "* ]] && continue
-      if grep -qsE '"status": ?"(completed|early_stopped)"' "${d%/checkpoints}/results.json"; then
-        finished+=("$d")
-      else unfinished+=("$d"); fi
+      [[ " ${first[*]} " == *" $d "* || " ${handover[*]} " == *" ${d%/checkpoints} "* ]] && continue
+      if run_ended "${d%/checkpoints}"; then finished+=("$d"); else unfinished+=("$d"); fi
     done
     echo "checkpoints in this order: ${first[*]} ${unfinished[*]} ${finished[*]}"
     tar -czf - -- "${first[@]}" "${unfinished[@]}" "${finished[@]}" \
       | split -b 14m -d - "$PACK/ckpt.tgz.part-"
     ls -la "$PACK"
-    # as many parts as $OUT takes (8 files, 64 MiB: keep 2 MiB spare); the poll's snapshots are
-    # runs.tgz's subset, so they make room
+    # as many parts as $OUT takes beside the handovers; the poll's snapshots are runs.tgz's
+    # subset, so they make room
     rm -f "$OUT/snapshot.tgz" "$OUT/bench_snapshot.tgz"
     for part in "$PACK"/ckpt.tgz.part-*; do
-      used=$(du -cb "$OUT"/* | tail -1 | cut -f1); size=$(stat -c %s "$part")
-      [ "$(ls "$OUT" | wc -l)" -lt 8 ] && [ $((used + size)) -le $((62 * 1048576)) ] || break
+      out_room "$part" || break
       cp "$part" "$OUT/"
     done
-    ls -la "$OUT" ;;
+    ls -laR "$OUT" ;;
   carry)  # here, in a fresh checkout: the folders the calls carry (.carry is git-ignored)
     W=.carry/wheels
     py312=(--only-binary=:all: --python-version 3.12 --implementation cp
@@ -1011,11 +1086,20 @@ case "$CMD" in
       echo "$2/$n"
     done
     rm -rf "$tmp" ;;
+  receive)  # here, after a `HANDOVER=... stop`: its files_at's handover/ into .carry/handover,
+    # which the next machine's setup or stage call carries and unpacks
+    [ $# = 1 ] && [ -d "$1/handover" ] || { echo "usage: $0 receive FILES_AT (the stop call's" \
+      "folder, holding handover/)" >&2; exit 2; }
+    if [ -e .carry/handover ]; then
+      echo "error: .carry/handover exists (an earlier handover): move it away first" >&2; exit 1
+    fi
+    mkdir -p .carry && cp -r "$1/handover" .carry/handover && ls -la .carry/handover ;;
   fetch)
     mkdir -p "$OUT"
     for p in "$@"; do cp "$PACK/ckpt.tgz.part-$(printf %02d "$p")" "$OUT/"; done
     ls -la "$OUT" ;;
   *)
-    echo "usage: $0 setup | stage | poll SECS | stop | fetch N... | carry | collect RUNS_TGZ DEST" >&2
+    echo "usage: $0 setup | stage | poll SECS | stop | fetch N... | carry | collect RUNS_TGZ DEST" \
+      "| receive FILES_AT" >&2
     exit 2 ;;
 esac

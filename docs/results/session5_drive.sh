@@ -63,10 +63,10 @@
 # session16_fig4's horizons in a third process), session18_length (GPUS="0 0 0"; accuracy against
 # length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM horizons 200
 # and 1, and more seeds), session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
-# and 1, and with 2 and 4 anchors), and session19_mnist (GPUS="0 0 0"; the MNIST rows still short
+# and 1, and with 2 and 4 anchors), session19_mnist (GPUS="0 0 0"; the MNIST rows still short
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
-# MNIST r-LSTM t300 with anchors from step 300)
+# MNIST r-LSTM t300 with anchors from step 300),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised) and
 # session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 300 epochs, over two
 # machines through HANDOVER and receive).
@@ -1007,6 +1007,8 @@ case "$CMD" in
     find . -path '*/checkpoints/*' -type f -print0 | xargs -0 sha256sum > checkpoints.sha256
     tar -czf "$OUT/runs.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints -- */ \
       orchestrator.log checkpoints.sha256
+    # the poll's snapshots are runs.tgz's subset: they make room
+    rm -f "$OUT/snapshot.tgz" "$OUT/bench_snapshot.tgz"
     handover=(); [ "${HANDOVER:-}" = unfinished ] && read -ra handover <<< "$(unfinished_runs)"
     # shellcheck disable=SC2206
     [ "${HANDOVER:-}" = unfinished ] || handover=(${HANDOVER:-})
@@ -1028,9 +1030,7 @@ case "$CMD" in
     tar -czf - -- "${first[@]}" "${unfinished[@]}" "${finished[@]}" \
       | split -b 14m -d - "$PACK/ckpt.tgz.part-"
     ls -la "$PACK"
-    # as many parts as $OUT takes beside the handovers; the poll's snapshots are runs.tgz's
-    # subset, so they make room
-    rm -f "$OUT/snapshot.tgz" "$OUT/bench_snapshot.tgz"
+    # as many parts as $OUT takes beside the handovers
     for part in "$PACK"/ckpt.tgz.part-*; do
       out_room "$part" || break
       cp "$part" "$OUT/"

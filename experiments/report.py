@@ -245,6 +245,14 @@ def _add_workdir(cell: dict, results: dict) -> None:
   cell["status"].append(results.get("status", "not run"))
 
 
+def _span(values, fmt: str) -> str:
+  """``min-max`` of ``values`` in ``fmt`` (one value when they agree), ``-`` for none."""
+  if not values:
+    return "-"
+  low, high = fmt.format(min(values)), fmt.format(max(values))
+  return low if max(values) <= min(values) else f"{low}-{high}"
+
+
 def _paper(name: str, task: str):
   """The paper's test accuracy % for a row on a task, or None."""
   return PAPER.get(name, (None,) * 3)[COLUMNS[task]] if task in COLUMNS else None
@@ -288,13 +296,12 @@ def main(workdirs):
     flat = dict(items)
     setting = ", ".join([cell["setting"]] + [f"{k}={flat[k]}" for k in differ])
     paper = _paper(name, task)
-    span = lambda xs, f: f.format(min(xs)) + ("-" + f.format(max(xs)) if max(xs) > min(xs) else "")
     rows.append(
         f"| {name} | {task}{' (JPEG-lossy)' if 'lossy' in task else ''} | "
         f"{mean_std(cell['accs'])} | {mean_std([t for _, t in cell['chosen']])} | "
         f"{mean_std([v for v, _ in cell['chosen']])} | {len(cell['accs'])} | "
-        f"{'-' if paper is None else paper} | {span(cell['epochs'], '{:.1f}')} | "
-        f"{span(cell['steps'], '{:d}')} | {span(cell['minutes'], '{:.1f}')} | "
+        f"{'-' if paper is None else paper} | {_span(cell['epochs'], '{:.1f}')} | "
+        f"{_span(cell['steps'], '{:d}')} | {_span(cell['minutes'], '{:.1f}')} | "
         f"{_time_to_paper(cell['to_paper'])} | {', '.join(sorted(set(cell['status'])))} | "
         f"{setting} |")
   print("| model | task | ours: final test % | test % at best validation | best validation % | "
@@ -403,20 +410,18 @@ def gaps(cells: dict) -> str:
            "planned, training subset at the end", "",
            "| model | task | ours - paper | runs | best validation epochs / planned | "
            "training subset % at the end |", "|---|---|---|---|---|---|"]
-  span = lambda xs, f: "-" if not xs else f.format(min(xs)) + (
-      "-" + f.format(max(xs)) if max(xs) > min(xs) else "")
   for name, paper in PAPER.items():
     for column in range(3):
       if (name, column) not in chosen:
         continue
       task, cell = chosen[(name, column)]
       ours = 100 * np.mean([t for _, t in cell["chosen"]])
-      fit = span([100 * f for f in cell["fit"]], "{:.1f}")
+      fit = _span([100 * f for f in cell["fit"]], "{:.1f}")
       if 0 < len(cell["fit"]) < len(cell["chosen"]):  # runs trained without a training subset
         fit += f" ({len(cell['fit'])} of {len(cell['chosen'])} runs)"
       lines.append(
           f"| {name} | {task} | {ours - paper[column]:+.1f} | {len(cell['chosen'])}"
-          f"{_marks(task, cell)} | {span(cell['best_epochs'], '{:.0f}')} / {cell['planned']:g} | "
+          f"{_marks(task, cell)} | {_span(cell['best_epochs'], '{:.0f}')} / {cell['planned']:g} | "
           f"{fit} |")
   return "\n".join(lines)
 

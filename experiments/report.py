@@ -329,9 +329,12 @@ def chosen_cells(cells: dict) -> dict:
   for (name, task, _), cell in cells.items():
     if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
       continue
-    key, val = (name, COLUMNS[task]), float(np.mean([v for v, _ in cell["chosen"]]))
-    if key not in chosen or val > chosen[key][0]:
-      chosen[key] = (val, task, cell)
+    # on a tie, runs that finished over a stopped copy of them (a run handed over to a later
+    # machine: the earlier machine's record is its history up to then)
+    rank = (float(np.mean([v for v, _ in cell["chosen"]])), not STOPPED_SHORT & set(cell["status"]))
+    key = (name, COLUMNS[task])
+    if key not in chosen or rank > chosen[key][0]:
+      chosen[key] = (rank, task, cell)
   return {key: (task, cell) for key, (_, task, cell) in chosen.items()}
 
 

@@ -454,6 +454,20 @@ def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_p
   assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 17) | 65.9 |" in capsys.readouterr().out
 
 
+def test_a_handed_over_run_is_chosen_over_its_earlier_stopped_copy(tmp_path, capsys):
+  # the same two runs: machine 1's record stopped at epoch 1 (the best validation so far), then
+  # the finished record of the machine they were handed over to, whose best is still epoch 1
+  early = _evaluated(tmp_path, "early", "rlstm_t300", [(0.60, 0.58), (0.59, 0.57)], seeds=[0, 1])
+  path = tmp_path / "early" / "results.json"
+  res = json.loads(path.read_text())
+  path.write_text(json.dumps({**res, "status": "preempted", "step": 100, "epochs": 1.0,
+                              "history": res["history"][:1]}))
+  later = _evaluated(tmp_path, "later", "rlstm_t300", [(0.60, 0.58), (0.59, 0.57)], seeds=[0, 1])
+  report.main([early, later])
+  assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 57.5 ± 0.7 (2, JPEG-lossy) | 65.9 |" in (
+      capsys.readouterr().out)
+
+
 def test_figures_memory_tables_the_probe_by_distance(tmp_path, capsys):
   from experiments import figures
   def inspection(name, r2, bands=((0, 9), (10, 19))):

@@ -4,7 +4,7 @@
 # into .carry/cifar_N folders (each call carrying the next few), and are checked against
 # SOURCE.md's SHA-256.
 #   bash docs/results/session5_drive.sh setup [PLAN]  install .carry/wheels, snapshot the repo to
-#                         /tmp, stage .carry/cifar_*, start plan_PLAN (session5..14_one_gpu) detached
+#                         /tmp, stage .carry/cifar_*, start plan_PLAN (the plans listed below) detached
 #   bash docs/results/session5_drive.sh stage   stage .carry/cifar_* (prepares the data once complete)
 #   bash docs/results/session5_drive.sh poll SECS  progress; logs and results into $OUT
 #   bash docs/results/session5_drive.sh stop    SIGTERM everything (runs checkpoint and exit); into
@@ -68,7 +68,8 @@
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
 # MNIST r-LSTM t300 with anchors from step 300),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised),
-# session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the start) and
+# session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
+# start) and
 # session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 300 epochs, over two
 # machines through HANDOVER and receive).
 # tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
@@ -598,6 +599,7 @@ LONG=(--config.pretrain_epochs=3 --config.train_epochs=97 --config.early_stop_ep
 LSTM100=(--config.train_epochs=100 --config.early_stop_epochs=25)
 DECAYS=(--config.augment=flip --config.optimizer=adamw --config.runs.seeds="(0,1,2,0,1,2)"
         --config.runs.weight_decay="(0.1,0.1,0.1,0.3,0.3,0.3)")
+REGULAR=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1)  # the choice
 
 rlstm_t300_decays() {  # GPU
   run "$1" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_0.3_seeds_0_2 rlstm_t300 \
@@ -801,11 +803,10 @@ plan_session16_cifar() {
   # regularises (session 15: weight 30 memorised less and scored higher than 10 and 3). r-LSTM t300
   # at session 13's recipe (flips, AdamW decay 0.1, 1x128 decoder) at weights 3, 10, 30 and 100,
   # 3 seeds each, 3 + 47 epochs, the weight chosen on validation; like for like in length.
-  local recipe=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1)
   plan_data_ready /tmp/cifar_ready || exit 1
   local TAG=cifar RECIPE=_flip_weight_decay_0.1  # the workdir names (aux_weights)
-  aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 3 30 47 0,1,2 0,1,2 "${recipe[@]}" &
-  aux_weights "${GPU[1]}" cifar10_jpeg_lossy rlstm_t300 10 100 47 0,1,2 0,1,2 "${recipe[@]}" &
+  aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 3 30 47 0,1,2 0,1,2 "${REGULAR[@]}" &
+  aux_weights "${GPU[1]}" cifar10_jpeg_lossy rlstm_t300 10 100 47 0,1,2 0,1,2 "${REGULAR[@]}" &
 }
 
 plan_session16_fig4() {
@@ -850,15 +851,14 @@ plan_session18_cifar() {
   # validation 57.5): lower weights (0.3 and 1, packed) and more anchors per image (2 and 4 at
   # weight 3: more auxiliary signal per example, the anchors still in [599, 1023]); 3 seeds each,
   # three processes under MPS (GPUS="0 0 0"; the CIFAR-10 setup and stage calls).
-  local recipe=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1)
   local fifty=(--config.pretrain_epochs=3 --config.train_epochs=47) g=1 n
   local name=cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1  # + _anchors_N_50_epochs_seeds_0_2
   plan_data_ready /tmp/cifar_ready || exit 1
   TAG=cifar RECIPE=_flip_weight_decay_0.1 \
-    aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 0.3 1 47 0,1,2 0,1,2 "${recipe[@]}" &
+    aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 0.3 1 47 0,1,2 0,1,2 "${REGULAR[@]}" &
   for n in 2 4; do
     run "${GPU[$g]}" "${name}_anchors_${n}_50_epochs_seeds_0_2" rlstm_t300 "${fifty[@]}" \
-      "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors="$n" "${recipe[@]}" &
+      "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors="$n" "${REGULAR[@]}" &
     g=$((g + 1))
   done
 }
@@ -871,32 +871,17 @@ plan_session17_cifar() {
   (for h in 300 0 100 50 200 1; do plstm_horizon "${GPU[2]}" "$h"; done) &
 }
 
-plan_session14_one_gpu() {
-  # The paper's third contrast, r-LSTM full above LSTM full, at session 13's chosen recipe (flips,
-  # AdamW decay 0.1, 100 epochs, early stopping), 3 seeds each, the two side by side on one GPU
-  # (GPUS="0 0": MPS; about 14 and 7 minutes alone on an H200 at sessions 10 and 8's speeds).
-  local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
-                 --config.runs.seeds="(0,1,2)" --config.early_stop_epochs=25)
-  plan_data_ready /tmp/cifar_ready || exit 1
-  (run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
-     "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}") &
-  (run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \
-     --config.train_epochs=100 "${regular[@]}") &
-}
-
 plan_session19_cifar_full() {
   # The three full-BPTT CIFAR-10 cells at once (GPUS="0 0 0": MPS; the CIFAR-10 setup and stage
-  # calls): session14_one_gpu's r-LSTM full against LSTM full (the paper's third contrast) beside
-  # the p-LSTM full, never run on CIFAR-10; session 13's chosen recipe, 3 seeds each, each at its
-  # t300 sibling's weight (r-LSTM 3, session 13; p-LSTM 1, session 12).
-  local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
-                 --config.runs.seeds="(0,1,2)" --config.early_stop_epochs=25)
-  local aux=("${P128[@]}" --config.pretrain_epochs=3 --config.train_epochs=97 "${regular[@]}")
+  # calls): r-LSTM full against LSTM full (the paper's third contrast) beside the p-LSTM full,
+  # never run on CIFAR-10; session 13's chosen recipe, 100 epochs, early stopping, 3 seeds each,
+  # each at its t300 sibling's weight (r-LSTM 3, session 13; p-LSTM 1, session 12).
+  local aux=("${P128[@]}" "${LONG[@]}" "${REGULAR[@]}" "${SEEDS3[@]}")
   plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
     "${aux[@]}" --config.aux_weight=3 &
-  run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full \
-    --config.train_epochs=100 "${regular[@]}" &
+  run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full "${LSTM100[@]}" \
+    "${REGULAR[@]}" "${SEEDS3[@]}" &
   run "${GPU[2]}" cifar_plstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 plstm_full \
     "${aux[@]}" --config.aux_weight=1 &
 }
@@ -923,8 +908,7 @@ plan_session19_chunked() {
   # LSTM t300 windowed as the reference (the r-LSTM's: session 17, 56.1 +- 0.5), at session 17's
   # 50-epoch recipe (flips, AdamW decay 0.1; weight 3), 3 seeds each (GPUS="0 0": MPS; the CIFAR-10
   # setup and stage calls).
-  local recipe=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
-                "${SEEDS3[@]}")
+  local recipe=("${REGULAR[@]}" "${SEEDS3[@]}")
   local chunked=(--config.model.aligned_truncation=True)
   plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_chunked_50_epochs_seeds_0_2 \
@@ -944,8 +928,7 @@ plan_session20_long() {
   # Longer than one machine: its last call is `poll N; HANDOVER=unfinished ... stop`, then
   # `receive` here, and the next machine runs this plan again with .carry/handover carried by a
   # stage call before the last CIFAR-10 part: both runs resume exactly where they stopped.
-  local regular=(--config.augment=flip --config.optimizer=adamw --config.weight_decay=0.1
-                 "${SEEDS3[@]}" --config.early_stop_epochs=50)
+  local regular=("${REGULAR[@]}" "${SEEDS3[@]}" --config.early_stop_epochs=50)
   plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_300_epochs_seeds_0_2 \
     rlstm_t300 "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=297 "${regular[@]}" &

@@ -120,12 +120,6 @@ def last_training_subset(results: dict) -> dict | None:
                if e.get("train_subset")), None)
 
 
-def best_validation_epoch(curve: list):
-  """The epoch of a run's best validation evaluation (``chosen_on_validation``'s), or None."""
-  scored = [(v, epoch) for epoch, _, v in curve if v is not None]
-  return max(scored, key=lambda ve: ve[0])[1] if scored else None
-
-
 def minutes_to(results: dict, i: int, target: float):
   """Time to accuracy: the workdir's wall minutes (all its packed runs together, evaluations
   included) at the first evaluation where run ``i``'s test accuracy reaches ``target``; ``inf``
@@ -213,11 +207,18 @@ def selected_runs(arg: str) -> tuple[str, dict, list]:
   return wd, results, chosen
 
 
+def best_evaluation(curve: list):
+  """The run's evaluation ``(epoch, test, validation)`` of best validation accuracy (the first of
+  equals), or None without a validation split: the model selection its own history allows."""
+  scored = [entry for entry in curve if entry[2] is not None]
+  return max(scored, key=lambda entry: entry[2]) if scored else None
+
+
 def chosen_on_validation(curve: list):
-  """``(best validation accuracy, test accuracy at that evaluation)``, or None without a
-  validation split: the model selection a run's own history allows."""
-  scored = [(v, t) for _, t, v in curve if v is not None]
-  return max(scored, key=lambda vt: vt[0]) if scored else None
+  """``(best validation accuracy, test accuracy at that evaluation)`` (``best_evaluation``), or
+  None without a validation split."""
+  best = best_evaluation(curve)
+  return None if best is None else (best[2], best[1])
 
 
 def load_workdir(wd: str) -> tuple[dict, dict]:
@@ -279,9 +280,11 @@ def main(workdirs):
       cell["accs"] += [] if acc is None else [acc]
       paper = _paper(row_name(own), own["task"])
       cell["to_paper"].append(None if paper is None else minutes_to(results, i, paper / 100))
-      chosen = chosen_on_validation(curve)
-      cell["chosen"] += [chosen] if chosen else []
-      cell["best_epochs"] += [best_validation_epoch(curve)] if chosen else []
+      best = best_evaluation(curve)
+      if best is not None:
+        epoch, test, val = best
+        cell["chosen"].append((val, test))
+        cell["best_epochs"].append(epoch)
       cell["fit"] += [] if fit is None else [accuracy_of_run(fit, i)]
     for cell in touched.values():  # what the workdir ran, once per cell it holds runs of
       _add_workdir(cell, results)
@@ -314,10 +317,15 @@ def main(workdirs):
   print("\n" + gaps(cells))
 
 
+def _stopped(cell: dict) -> bool:
+  """Whether any workdir of a cell stopped short of its planned steps."""
+  return bool(STOPPED_SHORT & set(cell["status"]))
+
+
 def _marks(task: str, cell: dict) -> str:
   """What a Table 2 entry must say of its cell: JPEG-derived data, runs stopped short."""
   marks = ", JPEG-lossy" if "lossy" in task else ""
-  if STOPPED_SHORT & set(cell["status"]):
+  if _stopped(cell):
     marks += f", stopped at epoch {max(cell['epochs']):.0f}"
   return marks
 
@@ -331,7 +339,7 @@ def chosen_cells(cells: dict) -> dict:
       continue
     # on a tie, runs that finished over a stopped copy of them (a run handed over to a later
     # machine: the earlier machine's record is its history up to then)
-    rank = (float(np.mean([v for v, _ in cell["chosen"]])), not STOPPED_SHORT & set(cell["status"]))
+    rank = (float(np.mean([v for v, _ in cell["chosen"]])), not _stopped(cell))
     key = (name, COLUMNS[task])
     if key not in chosen or rank > chosen[key][0]:
       chosen[key] = (rank, task, cell)
@@ -400,7 +408,6 @@ def table2(cells: dict) -> str:
     lines.append(f"| {name} | " + " | ".join(f"{entry((name, c))} | {paper[c]}" for c in range(3))
                  + " |")
   return "\n".join(lines)
-
 
 
 def gaps(cells: dict) -> str:

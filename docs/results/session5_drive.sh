@@ -19,7 +19,8 @@
 #   bash docs/results/session5_drive.sh receive FILES_AT  (here) a stop's handover/ into
 #                         .carry/handover; the next machine's setup or stage call carrying it
 #                         unpacks those workdirs into /tmp/wd, and the plan's runs of the same
-#                         names and flags resume them exactly (a run longer than one machine)
+#                         names and flags resume them exactly (a run longer than one machine;
+#                         within one session: .carry is not kept between sessions)
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
 #                         config.json, results.json (compacted) and train.log into DEST/WORKDIR
 #                         for docs/results
@@ -66,12 +67,14 @@
 # and 1, and with 2 and 4 anchors), session19_mnist (GPUS="0 0 0"; the MNIST rows still short
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
-# MNIST r-LSTM t300 with anchors from step 300),
+# MNIST p-LSTM t300 at 3 + 60 epochs), session20_mnist (GPUS="0 0 0"; MNIST r-LSTM t300 at AdamW
+# decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full
+# at 63), session20_pmnist (GPUS="0 0 0"; pMNIST r-LSTM t300 at decay 0.1 beside LSTM t300 at it,
+# and at 3 + 80 epochs),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised),
 # session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
 # start) and
-# session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 300 epochs, over two
-# machines through HANDOVER and receive).
+# session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 150 epochs).
 # tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
@@ -1145,7 +1148,9 @@ case "$CMD" in
     if [ -e .carry/handover ]; then
       echo "error: .carry/handover exists (an earlier handover): move it away first" >&2; exit 1
     fi
-    mkdir -p .carry && cp -r "$1/handover" .carry/handover && ls -la .carry/handover ;;
+    mkdir -p .carry && cp -r "$1/handover" .carry/handover && ls -la .carry/handover
+    echo "next: a setup or stage call carrying .carry/handover, in this session (a fresh checkout" \
+      "has no .carry)" ;;
   fetch)
     mkdir -p "$OUT"
     for p in "$@"; do cp "$PACK/ckpt.tgz.part-$(printf %02d "$p")" "$OUT/"; done

@@ -655,6 +655,7 @@ plan_session13_one_gpu() {
 }
 
 SEEDS3=(--config.runs.seeds="(0,1,2)")
+AUX63=(--config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS3[@]}")  # 3 + 60
 
 # The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
 # recipe (the auxiliary rows; P128: the decoder / predictor, 1x128) or 33 epochs (the others).
@@ -759,8 +760,7 @@ plan_session17_mnist() {
   (aux_weights "${GPU[0]}" pmnist rlstm_full 10 30
    aux_weights "${GPU[0]}" mnist rlstm_t300 10 30) &
   (TASK=pmnist run "${GPU[1]}" pmnist_plstm_t300_decoder_128_aux_weight_10_63_epochs_seeds_0_2 \
-     plstm_t300 --config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" \
-     --config.aux_weight=10 "${SEEDS3[@]}"
+     plstm_t300 "${AUX63[@]}" --config.aux_weight=10
    aux_weights "${GPU[1]}" mnist plstm_t300 10 30) &
 }
 
@@ -772,16 +772,15 @@ plan_session19_mnist() {
   # r-LSTM full (weight 30); and their LSTMs at 63 epochs, so each contrast is like for like. The
   # auxiliary runs go first in each chain: a machine that ends early stops an LSTM baseline, whose
   # 33-epoch cells are already final or past their best epoch.
-  local long=(--config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS3[@]}")
   local lstm=(--config.train_epochs=63 "${SEEDS3[@]}")
   plan_data_ready /tmp/mnist_ready || exit 1
   (TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_63_epochs_seeds_0_2 \
-     rlstm_t300 "${long[@]}" --config.aux_weight=3
+     rlstm_t300 "${AUX63[@]}" --config.aux_weight=3
    TASK=pmnist run "${GPU[0]}" pmnist_lstm_full_63_epochs_seeds_0_2 lstm_full "${lstm[@]}") &
   TASK=mnist run "${GPU[1]}" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 \
-    plstm_t300 "${long[@]}" --config.aux_weight=1 &
+    plstm_t300 "${AUX63[@]}" --config.aux_weight=1 &
   (TASK=pmnist run "${GPU[2]}" pmnist_rlstm_full_decoder_128_aux_weight_30_63_epochs_seeds_0_2 \
-     rlstm_full "${long[@]}" --config.aux_weight=30
+     rlstm_full "${AUX63[@]}" --config.aux_weight=30
    TASK=mnist run "${GPU[2]}" mnist_lstm_t300_63_epochs_seeds_0_2 lstm_t300 "${lstm[@]}") &
 }
 
@@ -903,8 +902,7 @@ plan_session19_weights() {
   aux_weights "${GPU[0]}" pmnist plstm_full 10 30 &
   aux_weights "${GPU[1]}" mnist rlstm_full 10 30 &
   TASK=mnist run "${GPU[2]}" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 \
-    plstm_t300 --config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS3[@]}" \
-    --config.aux_weight=1 &
+    plstm_t300 "${AUX63[@]}" --config.aux_weight=1 &
 }
 
 plan_session20_pmnist() {
@@ -935,8 +933,7 @@ plan_session20_mnist() {
   # 300 (the digit's top rows); anchors from step 300 on, their spans masked before the start.
   # Beside them the LSTM baselines that session 19's machine ended before they started: MNIST LSTM
   # t300 and pMNIST LSTM full at 63 epochs, for like-for-like contrasts.
-  local long=(--config.aux_weight=3 "${P128[@]}" --config.pretrain_epochs=3 --config.train_epochs=60
-              "${SEEDS3[@]}")
+  local long=("${AUX63[@]}" --config.aux_weight=3)
   local lstm=(--config.train_epochs=63 "${SEEDS3[@]}")
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.1_63_epochs_seeds_0_2 \

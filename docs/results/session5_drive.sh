@@ -657,6 +657,15 @@ plan_session13_one_gpu() {
 SEEDS3=(--config.runs.seeds="(0,1,2)")
 AUX63=(--config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS3[@]}")  # 3 + 60
 
+lstm_63() {  # GPU TASK ROW: an LSTM row at 63 epochs, seeds 0-2, like for like with AUX63's runs
+  TASK="$2" run "$1" "$2_$3_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 "${SEEDS3[@]}"
+}
+
+mnist_plstm_t300_63() {  # GPU: MNIST p-LSTM t300 at its chosen weight (1), 3 + 60 epochs
+  TASK=mnist run "$1" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 plstm_t300 \
+    "${AUX63[@]}" --config.aux_weight=1
+}
+
 # The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
 # recipe (the auxiliary rows; P128: the decoder / predictor, 1x128) or 33 epochs (the others).
 aux_weights() {  # GPU TASK ROW W1 W2 [EPOCHS [SEEDS1 SEEDS2 [FLAGS...]]]: two auxiliary weights
@@ -729,8 +738,7 @@ plan_session15_lstm_t300() {
   # The baseline of session 15's pMNIST r-LSTM t300 runs (3 + 60 epochs) at as many epochs, so that
   # the contrast is like for like in training length (GPUS="0"; the setup call as session15_mnist)
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=pmnist run "${GPU[0]}" pmnist_lstm_t300_63_epochs_seeds_0_2 lstm_t300 \
-    --config.train_epochs=63 "${SEEDS3[@]}" &
+  lstm_63 "${GPU[0]}" pmnist lstm_t300 &
 }
 
 plan_session16_mnist() {
@@ -772,16 +780,14 @@ plan_session19_mnist() {
   # r-LSTM full (weight 30); and their LSTMs at 63 epochs, so each contrast is like for like. The
   # auxiliary runs go first in each chain: a machine that ends early stops an LSTM baseline, whose
   # 33-epoch cells are already final or past their best epoch.
-  local lstm=(--config.train_epochs=63 "${SEEDS3[@]}")
   plan_data_ready /tmp/mnist_ready || exit 1
   (TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_63_epochs_seeds_0_2 \
      rlstm_t300 "${AUX63[@]}" --config.aux_weight=3
-   TASK=pmnist run "${GPU[0]}" pmnist_lstm_full_63_epochs_seeds_0_2 lstm_full "${lstm[@]}") &
-  TASK=mnist run "${GPU[1]}" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 \
-    plstm_t300 "${AUX63[@]}" --config.aux_weight=1 &
+   lstm_63 "${GPU[0]}" pmnist lstm_full) &
+  mnist_plstm_t300_63 "${GPU[1]}" &
   (TASK=pmnist run "${GPU[2]}" pmnist_rlstm_full_decoder_128_aux_weight_30_63_epochs_seeds_0_2 \
      rlstm_full "${AUX63[@]}" --config.aux_weight=30
-   TASK=mnist run "${GPU[2]}" mnist_lstm_t300_63_epochs_seeds_0_2 lstm_t300 "${lstm[@]}") &
+   lstm_63 "${GPU[2]}" mnist lstm_t300) &
 }
 
 plan_session17_transformer() {
@@ -901,8 +907,7 @@ plan_session19_weights() {
   plan_data_ready /tmp/mnist_ready || exit 1
   aux_weights "${GPU[0]}" pmnist plstm_full 10 30 &
   aux_weights "${GPU[1]}" mnist rlstm_full 10 30 &
-  TASK=mnist run "${GPU[2]}" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 \
-    plstm_t300 "${AUX63[@]}" --config.aux_weight=1 &
+  mnist_plstm_t300_63 "${GPU[2]}" &
 }
 
 plan_session20_pmnist() {
@@ -934,14 +939,12 @@ plan_session20_mnist() {
   # Beside them the LSTM baselines that session 19's machine ended before they started: MNIST LSTM
   # t300 and pMNIST LSTM full at 63 epochs, for like-for-like contrasts.
   local long=("${AUX63[@]}" --config.aux_weight=3)
-  local lstm=(--config.train_epochs=63 "${SEEDS3[@]}")
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_t300 "${long[@]}" "${DECAY01[@]}" &
   TASK=mnist run "${GPU[1]}" mnist_rlstm_t300_decoder_128_aux_weight_3_aux_min_inside_300_63_epochs_seeds_0_2 \
     rlstm_t300 "${long[@]}" --config.model.aux_min_inside=300 &
-  (TASK=mnist run "${GPU[2]}" mnist_lstm_t300_63_epochs_seeds_0_2 lstm_t300 "${lstm[@]}"
-   TASK=pmnist run "${GPU[2]}" pmnist_lstm_full_63_epochs_seeds_0_2 lstm_full "${lstm[@]}") &
+  (lstm_63 "${GPU[2]}" mnist lstm_t300; lstm_63 "${GPU[2]}" pmnist lstm_full) &
 }
 
 plan_session19_chunked() {

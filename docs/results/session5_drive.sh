@@ -69,9 +69,8 @@
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
 # MNIST p-LSTM t300 at 3 + 60 epochs), session20_mnist (GPUS="0 0 0"; MNIST r-LSTM t300 at AdamW
 # decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full
-# at 63), session20_pmnist (GPUS="0 0 0"; pMNIST r-LSTM t300 at decay 0.1 beside LSTM t300 at it,
-# and at 3 + 80 epochs), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3, pMNIST
-# r-LSTM t300 at 0.1, and LSTM t300 on both at 0.1, 63 epochs),
+# at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3, pMNIST r-LSTM t300
+# at 0.1, and LSTM t300 on both at 0.1, 63 epochs),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised),
 # session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
 # start) and
@@ -667,11 +666,6 @@ lstm_63_decay01() {  # GPU TASK ROW: lstm_63's run at AdamW weight decay 0.1
     "${DECAY01[@]}" "${SEEDS3[@]}"
 }
 
-pmnist_rlstm_t300_decay01_63() {  # GPU: pMNIST r-LSTM t300 at its chosen weight (30), decay 0.1
-  TASK=pmnist run "$1" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
-    rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}"
-}
-
 mnist_plstm_t300_63() {  # GPU: MNIST p-LSTM t300 at its chosen weight (1), 3 + 60 epochs
   TASK=mnist run "$1" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 plstm_t300 \
     "${AUX63[@]}" --config.aux_weight=1
@@ -921,37 +915,22 @@ plan_session19_weights() {
   mnist_plstm_t300_63 "${GPU[2]}" &
 }
 
-plan_session20_pmnist() {
-  # One GPU, MNIST only (GPUS="0 0 0": MPS; the setup call as session15_mnist). pMNIST r-LSTM t300
-  # (weight 30, 91.4 +- 0.6 at 3 + 60 epochs, the paper's 92.8) memorises its training subset
-  # (98.5-99.7%) and peaks at epochs 48-62 of 63: AdamW weight decay 0.1 (CIFAR-10's choice; chosen
-  # on validation against session 15's Adam runs) beside LSTM t300 at the same decay and 63 epochs,
-  # since on CIFAR-10 the regularised LSTM t300 caught up with the r-LSTM (sessions 12-13); and the
-  # r-LSTM at 3 + 80 epochs, Adam, as the p-LSTM's longer schedule bought it 2 points. Each process
-  # holds 3 packed runs, so that all three end inside one machine (session 19: 3 processes of 3
-  # MNIST r-LSTM runs at 63 epochs took 14.6 minutes on an H100).
-  plan_data_ready /tmp/mnist_ready || exit 1
-  pmnist_rlstm_t300_decay01_63 "${GPU[0]}" &
-  lstm_63_decay01 "${GPU[1]}" pmnist lstm_t300 &
-  TASK=pmnist run "${GPU[2]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_83_epochs_seeds_0_2 \
-    rlstm_t300 --config.aux_weight=30 "${P128[@]}" --config.pretrain_epochs=3 "${SEEDS3[@]}" \
-    --config.train_epochs=80 &
-}
-
 plan_session21_decay() {
   # One GPU, MNIST only (GPUS="0 0 0": MPS; the setup call as session15_mnist). Session 20: AdamW
   # weight decay 0.1 took MNIST r-LSTM t300 from 93.2 +- 1.3 to 94.9 +- 0.6 (the paper's 96.4),
   # its training subset from 99.2% to 98.2% and its best epochs from 29-37 to 47-55 of 63. So:
   # MNIST r-LSTM t300 at decay 0.3, the next value on validation; pMNIST r-LSTM t300 (weight 30;
   # 91.4 +- 0.6, memorises) at decay 0.1; and the LSTM t300 baselines at decay 0.1, 63 epochs, on
-  # pMNIST then MNIST, so that both contrasts are like for like in regulariser and length. This
-  # replaces session20_pmnist, whose Adam run at 3 + 80 epochs the decay lead supersedes. Each chain
-  # takes about 14 minutes on an H100 (session 20: r-LSTM 13.6, LSTM t300 6.8 minutes a process).
+  # pMNIST then MNIST, so that both contrasts are like for like in regulariser and length. (It
+  # replaces session 19's planned session20_pmnist: the decay lead supersedes its Adam run at
+  # 3 + 80 epochs.) Each chain takes about 14 minutes on an H100 (session 20: r-LSTM 13.6, LSTM
+  # t300 6.8 minutes a process).
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_63_epochs_seeds_0_2 \
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=3 --config.optimizer=adamw \
     --config.weight_decay=0.3 &
-  pmnist_rlstm_t300_decay01_63 "${GPU[1]}" &
+  TASK=pmnist run "${GPU[1]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
+    rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
   (lstm_63_decay01 "${GPU[2]}" pmnist lstm_t300; lstm_63_decay01 "${GPU[2]}" mnist lstm_t300) &
 }
 

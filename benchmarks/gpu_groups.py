@@ -1,7 +1,7 @@
 """Groups of packed runs spread over the GPUs of one host: aggregate sequences/s against one GPU.
 
   PYTHONPATH=. python benchmarks/gpu_groups.py --gpus 0,1,2,3 --counts 1,2,4 \
-      --variant rlstm_t300 --runs 2 [--recurrence fused] [--steps 20]
+      --variant rlstm_t300 --runs 2 [--recurrence fused] [--decoder 128] [--steps 20]
   PYTHONPATH=. python benchmarks/gpu_groups.py --gpus 0,0,0,0 --counts 1,2,4 [--mps]
 
 How ``launch/reproduce_gpu.sh`` uses a host: independent processes, one per GPU
@@ -30,7 +30,8 @@ def group(gpus: list, args: argparse.Namespace) -> dict:
   barrier = tempfile.mkdtemp(prefix="gpu_groups_")
   cmd = [sys.executable, os.path.join(HERE, "packed_runs.py"), "--variant", args.variant,
          "--runs", str(args.runs), "--recurrence", args.recurrence, "--batch", str(args.batch),
-         "--length", str(args.length), "--steps", str(args.steps), "--barrier", barrier,
+         "--length", str(args.length), "--decoder", args.decoder, "--steps", str(args.steps),
+         "--barrier", barrier,
          "--group_size", str(len(gpus))]
   procs = [subprocess.Popen(cmd, env={**os.environ, "CUDA_VISIBLE_DEVICES": str(g)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -48,7 +49,7 @@ def group(gpus: list, args: argparse.Namespace) -> dict:
   ends = [r["window"][1] for r in rows]
   mean_len = sum(e - s for s, e in zip(starts, ends)) / len(rows)
   return {"variant": args.variant, "recurrence": args.recurrence, "runs_per_gpu": args.runs,
-          "batch_per_run": args.batch, "length": args.length, "gpus": len(gpus),
+          "decoder": rows[0]["decoder"], "batch_per_run": args.batch, "length": args.length, "gpus": len(gpus),
           "per_gpu_sequences_per_s": [r["sequences_per_s"] for r in rows],
           "step_ms": [r["step_ms"] for r in rows],
           "sequences_per_s": sum(r["sequences_per_s"] for r in rows),
@@ -92,6 +93,8 @@ def main():
   ap.add_argument("--recurrence", default="fused", choices=["scan", "fused"])
   ap.add_argument("--batch", type=int, default=128)
   ap.add_argument("--length", type=int, default=784)
+  ap.add_argument("--decoder", default="256,256",
+                  help="the r-LSTM decoder's layer sizes, as packed_runs.py's (128: ours)")
   ap.add_argument("--steps", type=int, default=20)
   ap.add_argument("--mps", action="store_true",
                   help="run the groups under a CUDA MPS daemon (started here if none runs)")

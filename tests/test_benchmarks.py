@@ -27,6 +27,13 @@ def test_gpu_groups_times_one_window_per_group_and_sums_the_processes():
   assert one["mps"] is False and two["mps"] is False  # no MPS daemon on the test machine
 
 
+def test_gpu_groups_passes_the_decoder_to_each_process():
+  r = _run("gpu_groups.py", "--gpus", "0", "--variant", "rlstm_t300", "--recurrence", "scan",
+           "--decoder", "8", "--batch", "2", "--length", "32", "--steps", "1")
+  assert r.returncode == 0, r.stderr[-2000:]
+  assert json.loads(r.stdout.strip().splitlines()[-1])["decoder"] == [8]
+
+
 def test_gpu_groups_mps_without_cuda_mps_is_one_line_naming_the_fix():
   r = _run("gpu_groups.py", "--gpus", "0,0", "--mps", env={"PATH": "/usr/bin:/bin"})
   assert r.returncode == 2

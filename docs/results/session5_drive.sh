@@ -70,7 +70,7 @@
 # MNIST p-LSTM t300 at 3 + 60 epochs), session20_mnist (GPUS="0 0 0"; MNIST r-LSTM t300 at AdamW
 # decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full
 # at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3, pMNIST r-LSTM t300
-# at 0.1, and LSTM t300 on both at 0.1, 63 epochs),
+# at 0.1, and LSTM t300 on both at 0.1, 63 epochs; then packing_bench),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised),
 # session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
 # start) and
@@ -442,6 +442,19 @@ mps_bench() {  # GPU: issue 11's processes sharing one GPU, time-sliced and unde
   bench processes_one_gpu python3 benchmarks/gpu_groups.py --gpus "$g" --counts 1,2,4 --steps 10
   bench processes_one_gpu python3 benchmarks/gpu_groups.py --gpus "$g" --counts 1,2,4 --steps 10 \
     --mps
+}
+
+packing_bench() {  # GPU: on the idle GPU after a plan's runs, R packed runs in one process against
+  # three processes of R/3 under CUDA MPS (how the MNIST plans fill one GPU), r-LSTM t300 (1x128
+  # decoder) and LSTM t300 at MNIST sizes
+  [ "${SKIP_BENCH:-0}" = 1 ] && return
+  local v
+  for v in rlstm_t300 lstm_t300; do
+    bench packing python3 benchmarks/packed_runs.py --recurrence fused --variant "$v" --runs 3,9 \
+      --decoder 128 --steps 10
+    bench packing python3 benchmarks/gpu_groups.py --gpus "$1,$1,$1" --counts 3 --variant "$v" \
+      --runs 3 --decoder 128 --steps 10 --mps
+  done
 }
 
 resized_row() {  # GPU SIDE ROW: accuracy against length (issue 13 item 3) on CIFAR-10 at SIDE x
@@ -924,7 +937,8 @@ plan_session21_decay() {
   # pMNIST then MNIST, so that both contrasts are like for like in regulariser and length. (It
   # replaces session 19's planned session20_pmnist: the decay lead supersedes its Adam run at
   # 3 + 80 epochs.) Each chain takes about 14 minutes on an H100 (session 20: r-LSTM 13.6, LSTM
-  # t300 6.8 minutes a process).
+  # t300 6.8 minutes a process). Then, in the minutes a machine usually has left (session 20: 8),
+  # packing_bench: whether 9 runs packed in one process beat 3 processes of 3.
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_63_epochs_seeds_0_2 \
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=3 --config.optimizer=adamw \
@@ -932,6 +946,8 @@ plan_session21_decay() {
   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
   (lstm_63_decay01 "${GPU[2]}" pmnist lstm_t300; lstm_63_decay01 "${GPU[2]}" mnist lstm_t300) &
+  wait
+  packing_bench "${GPU[0]}"
 }
 
 plan_session20_mnist() {

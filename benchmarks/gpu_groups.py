@@ -49,7 +49,8 @@ def group(gpus: list, args: argparse.Namespace) -> dict:
   ends = [r["window"][1] for r in rows]
   mean_len = sum(e - s for s, e in zip(starts, ends)) / len(rows)
   return {"variant": args.variant, "recurrence": args.recurrence, "runs_per_gpu": args.runs,
-          "decoder": rows[0]["decoder"], "batch_per_run": args.batch, "length": args.length, "gpus": len(gpus),
+          "decoder": rows[0]["decoder"], "batch_per_run": args.batch, "length": args.length,
+          "gpus": len(gpus),
           "per_gpu_sequences_per_s": [r["sequences_per_s"] for r in rows],
           "step_ms": [r["step_ms"] for r in rows],
           "sequences_per_s": sum(r["sequences_per_s"] for r in rows),

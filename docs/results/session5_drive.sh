@@ -67,10 +67,10 @@
 # and 1, and with 2 and 4 anchors), session19_mnist (GPUS="0 0 0"; the MNIST rows still short
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
-# MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1), session20_mnist (GPUS="0 0 0"; MNIST r-LSTM t300 at AdamW
-# decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full
-# at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3, pMNIST r-LSTM t300
-# at 0.1, and LSTM t300 on both at 0.1, 63 epochs; then packing_bench),
+# MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1), session20_mnist (GPUS="0 0 0"; MNIST
+# r-LSTM t300 at AdamW decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and
+# pMNIST LSTM full at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3,
+# pMNIST r-LSTM t300 at 0.1, and LSTM t300 on both at 0.1, 63 epochs; then packing_bench),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised),
 # session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
 # start) and

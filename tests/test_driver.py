@@ -19,6 +19,7 @@ DRIVER = os.path.join(ROOT, "docs", "results", "session5_drive.sh")
 HARNESS = r"""
 source <(sed '/^case "/,$d' "$DRIVER")
 run() {  # one echo a line: plans run chains side by side
+  [ -n "$1" ] || echo "NO_GPU	$2"
   local line; line=$(printf 'RUN\t%s\t%s\t%s' "$2" "${TASK:-cifar10_jpeg_lossy}" "$3"); shift 3
   [ $# = 0 ] || line+=$(printf '\t%q' "$@")
   echo "$line"
@@ -38,13 +39,17 @@ def _plans():
     return re.findall(r"^plan_(session\w+)\(\) \{", f.read(), flags=re.M)
 
 
-def _expand(plan: str, tmp_path) -> tuple[list, str]:
-  env = {**os.environ, "DRIVER": DRIVER, "PLAN": plan, "GPUS": "0 0 0 0", "OUT": str(tmp_path),
+def _expand(plan: str, tmp_path, gpus: str = "0 0 0 0") -> tuple[list, str]:
+  """The plan's runs (workdir, task, row, flags...) and stderr; a run given no GPU is a stderr
+  line."""
+  env = {**os.environ, "DRIVER": DRIVER, "PLAN": plan, "GPUS": gpus, "OUT": str(tmp_path),
          "SKIP_BENCH": "1", "NO_MPS": "1"}
   proc = subprocess.run(["bash", "-c", HARNESS], env=env, capture_output=True, text=True,
                         timeout=60, cwd=tmp_path)
-  runs = [line.split("\t")[1:] for line in proc.stdout.splitlines() if line.startswith("RUN\t")]
-  return runs, proc.stderr
+  lines = proc.stdout.splitlines()
+  runs = [line.split("\t")[1:] for line in lines if line.startswith("RUN\t")]
+  no_gpu = [f"{line.split(chr(9))[1]} has no GPU" for line in lines if line.startswith("NO_GPU\t")]
+  return runs, "\n".join(no_gpu + [proc.stderr])
 
 
 def _field_exists(config, dotted: str) -> bool:
@@ -76,6 +81,20 @@ def test_every_plan_expands_into_distinct_runs_of_real_config_fields(plan, tmp_p
       assert match, f"plan {plan}, {name}: {flag!r} is not --config.FIELD=VALUE"
       assert _field_exists(config, match.group(1)), (
           f"plan {plan}, {name}: no config field {match.group(1)!r} for {task},{row}")
+
+
+def _documented_gpus(plan: str):
+  """The GPUS="..." that the plan's own comment tells its caller to give, if any."""
+  with open(DRIVER) as f:
+    body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", f.read(), flags=re.M | re.S).group(1)
+  found = re.search(r'GPUS="([0-9 ]+)"', body)
+  return found.group(1) if found else None
+
+
+@pytest.mark.parametrize("plan", [p for p in _plans() if _documented_gpus(p)])
+def test_each_plan_has_a_gpu_for_every_run_at_the_gpus_its_comment_gives(plan, tmp_path):
+  runs, stderr = _expand(plan, tmp_path, gpus=_documented_gpus(plan))
+  assert runs and not stderr.strip(), f"plan {plan} at GPUS=\"{_documented_gpus(plan)}\": {stderr}"
 
 
 def _functions(script: str, cwd, **env) -> subprocess.CompletedProcess:

@@ -62,8 +62,9 @@
 # `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
 # series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
 # session16_fig4's horizons in a third process), session18_length (GPUS="0 0 0"; accuracy against
-# length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0"; Figure 4's p-LSTM horizons 200
-# and 1, and more seeds), session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
+# length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0 0"; Figure 4's p-LSTM horizons
+# 200 and 1, and seeds 1-2 at 300 and 100), session21_fig4_seeds (GPUS="0 0"; seeds 1-2 at 50 and
+# none: a short plan), session18_cifar (GPUS="0 0 0"; CIFAR-10 r-LSTM t300 at weights 0.3
 # and 1, and with 2 and 4 anchors), session19_mnist (GPUS="0 0 0"; the MNIST rows still short
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
@@ -71,10 +72,12 @@
 # r-LSTM t300 at AdamW decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and
 # pMNIST LSTM full at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3,
 # pMNIST r-LSTM t300 at 0.1, and LSTM t300 on both at 0.1, 63 epochs; then packing_bench),
-# session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised),
+# session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised, 60
+# epochs),
 # session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
 # start) and
-# session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 150 epochs).
+# session20_long (GPUS="0 0"; CIFAR-10 r-LSTM t300 against LSTM t300 at 150 epochs: about 19
+# minutes of runs, only for a machine that comes at the first try).
 # tests/test_driver.py expands every plan with `run` stubbed: distinct workdirs, real config fields.
 # Knobs for a CPU dry run: GPUS (default 0 1 2 3), RUN_FLAGS (appended to every LSTM run),
 # RUN_FLAGS_TRANSFORMER (to every Transformer run), SKIP_BENCH=1, NO_INSTALL=1, DATA.
@@ -861,12 +864,25 @@ plstm_horizon() {  # GPU H [SEEDS]: Figure 4's CIFAR-10 p-LSTM at supervised hor
 
 plan_session18_fig4() {
   # Figure 4's p-LSTM series (1x128 predictor, weight 1, 3 + 30 epochs) after session 17, which ran
-  # horizons 300, 100, 50 and none on seed 0: horizons 200 and 1 on seeds 0-2, then seeds 1-2 of
-  # the others, three processes under MPS (GPUS="0 0 0"; the CIFAR-10 setup and stage calls)
+  # horizons 300, 100, 50 and none on seed 0: horizons 200 and 1 on seeds 0-2, and seeds 1-2 at
+  # 300 and 100, four processes under MPS (GPUS="0 0 0 0"; the CIFAR-10 setup and stage calls).
+  # One run a process, sized for one machine: chains of two would take about 20 minutes (session
+  # 17: one such run took 9 minutes beside two processes, 4.6 alone); session21_fig4_seeds has the
+  # rest.
   plan_data_ready /tmp/cifar_ready || exit 1
-  (plstm_horizon "${GPU[0]}" 200 0,1,2; plstm_horizon "${GPU[0]}" 1 0,1,2) &
-  (plstm_horizon "${GPU[1]}" 300 1,2; plstm_horizon "${GPU[1]}" 100 1,2) &
-  (plstm_horizon "${GPU[2]}" 50 1,2; plstm_horizon "${GPU[2]}" 0 1,2) &
+  plstm_horizon "${GPU[0]}" 200 0,1,2 &
+  plstm_horizon "${GPU[1]}" 1 0,1,2 &
+  plstm_horizon "${GPU[2]}" 300 1,2 &
+  plstm_horizon "${GPU[3]}" 100 1,2 &
+}
+
+plan_session21_fig4_seeds() {
+  # What session18_fig4 leaves of Figure 4's p-LSTM series: seeds 1-2 at horizons 50 and none, two
+  # processes under MPS (GPUS="0 0"; the CIFAR-10 setup and stage calls). A short plan (about 6
+  # minutes), for a machine that comes late in a session.
+  plan_data_ready /tmp/cifar_ready || exit 1
+  plstm_horizon "${GPU[0]}" 50 1,2 &
+  plstm_horizon "${GPU[1]}" 0 1,2 &
 }
 
 plan_session18_cifar() {
@@ -899,16 +915,21 @@ plan_session17_cifar() {
 plan_session19_cifar_full() {
   # The three full-BPTT CIFAR-10 cells at once (GPUS="0 0 0": MPS; the CIFAR-10 setup and stage
   # calls): r-LSTM full against LSTM full (the paper's third contrast) beside the p-LSTM full,
-  # never run on CIFAR-10; session 13's chosen recipe, 100 epochs, early stopping, 3 seeds each,
-  # each at its t300 sibling's weight (r-LSTM 3, session 13; p-LSTM 1, session 12).
-  local aux=("${P128[@]}" "${LONG[@]}" "${REGULAR[@]}" "${SEEDS3[@]}")
+  # never run on CIFAR-10; session 13's chosen recipe, early stopping, 3 seeds each, each at its
+  # t300 sibling's weight (r-LSTM 3, session 13; p-LSTM 1, session 12). 60 epochs, sized for one
+  # machine, as a run cannot outlive its session: at 100 epochs the three would take about 19
+  # minutes side by side (session 10: r-LSTM full 3 seeds, 33 epochs, 4.5 minutes alone on an
+  # H100; LSTM full 100 epochs 6.7), more than a machine has had after its CIFAR-10 calls
+  # (sessions 18-20: 15.5 minutes of calls).
+  local early=(--config.early_stop_epochs=25 "${REGULAR[@]}" "${SEEDS3[@]}")
+  local aux=("${P128[@]}" --config.pretrain_epochs=3 --config.train_epochs=57 "${early[@]}")
   plan_data_ready /tmp/cifar_ready || exit 1
-  run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 rlstm_full \
-    "${aux[@]}" --config.aux_weight=3 &
-  run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_seeds_0_2 lstm_full "${LSTM100[@]}" \
-    "${REGULAR[@]}" "${SEEDS3[@]}" &
-  run "${GPU[2]}" cifar_plstm_full_decoder_128_flip_weight_decay_0.1_seeds_0_2 plstm_full \
-    "${aux[@]}" --config.aux_weight=1 &
+  run "${GPU[0]}" cifar_rlstm_full_decoder_128_flip_weight_decay_0.1_60_epochs_seeds_0_2 \
+    rlstm_full "${aux[@]}" --config.aux_weight=3 &
+  run "${GPU[1]}" cifar_lstm_full_flip_weight_decay_0.1_60_epochs_seeds_0_2 lstm_full \
+    --config.train_epochs=60 "${early[@]}" &
+  run "${GPU[2]}" cifar_plstm_full_decoder_128_flip_weight_decay_0.1_60_epochs_seeds_0_2 \
+    plstm_full "${aux[@]}" --config.aux_weight=1 &
 }
 
 plan_session19_weights() {
@@ -992,12 +1013,14 @@ plan_session20_long() {
   # stage calls). The paper's runs are ~1,000 epochs with training accuracy at 60-65%; ours, at
   # session 13's recipe (flips, AdamW decay 0.1), peaked at epochs 74-94 of 100 with the training
   # subset at 66-71%, still rising. r-LSTM t300 (weight 3) against LSTM t300 at 150 epochs, 3
-  # seeds each: sized for one machine (session 17: 6 packed r-LSTM runs took 11.4 minutes for 50
-  # epochs beside a second process), since a handover outlives a machine only within a session
-  # (.carry is not kept between sessions) and a session's 30 device-minutes hold one machine when
-  # it is counted in full. Where a session holds a second machine, the last call's
-  # `HANDOVER=unfinished ... stop`, `receive` here and this plan again (.carry/handover carried by
-  # a stage call) resume both runs exactly.
+  # seeds each: about 19 minutes of runs (session 10: the r-LSTM's 3 seeds took 11.7 minutes for
+  # 100 epochs alone on an H100), since a handover outlives a machine only within a session (.carry
+  # is not kept between sessions) and a session's 30 device-minutes hold one machine when it is
+  # counted in full. That fits only a machine that came at the first try (about 1,650
+  # device-seconds left after the setup call; sessions 19-20 lost 270-650 to refused starts and ran
+  # 15.5 minutes of calls, session 18 ran 26). Where a session holds a second machine, the last
+  # call's `HANDOVER=unfinished ... stop`, `receive` here and this plan again (.carry/handover
+  # carried by a stage call) resume both runs exactly.
   local regular=("${REGULAR[@]}" "${SEEDS3[@]}" --config.early_stop_epochs=50)
   plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_150_epochs_seeds_0_2 \

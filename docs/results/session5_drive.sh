@@ -56,9 +56,10 @@
 # 15's leads, after issue 11's 1, 2, 4 processes on one GPU without and with MPS: auxiliary
 # weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and r-LSTM full and on MNIST
 # r-LSTM t300), session17_mnist (GPUS="0 0"; what session16_mnist left, pMNIST p-LSTM t300 at
-# 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0 0"; the
-# Transformer on MNIST and pMNIST, 15 epochs; MNIST LSTM full's recipe), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300
-# at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
+# 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0"; the
+# Transformer on MNIST, 10 epochs; MNIST LSTM full's recipe), session21_pmnist_transformer
+# (GPUS="0"; the Transformer on pMNIST, 10 epochs), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM
+# t300 at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
 # `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
 # series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
 # session16_fig4's horizons in a third process), session18_length (GPUS="0 0 0"; accuracy against
@@ -807,22 +808,36 @@ plan_session19_mnist() {
    lstm_63 "${GPU[2]}" mnist lstm_t300) &
 }
 
+TRANSFORMER10=(--config.model.attention=cudnn --config.train_epochs=10 "${SEEDS3[@]}")
+
 plan_session17_transformer() {
-  # Table 2's Transformer row on MNIST and pMNIST (never run there at its own recipe), one process
-  # each, beside a third (GPUS="0 0 0": MPS; the setup call as session15_mnist). cuDNN attention as
-  # session 8's CIFAR-10 run; 15 epochs (session 14's lost machine had the MNIST one at 95.8 mean
-  # test at epoch 4 of 33), 3 packed seeds. The third: MNIST LSTM full, whose seeds sit on the
-  # chance plateau in 3 of 6 at our recipe (Adam, cosine), with a 1,000-step warm-up and with
-  # session 2's RMSprop at a constant rate (97.9 there, 1 seed), 6 seeds each, chosen on validation.
-  local tr=(--config.model.attention=cudnn --config.train_epochs=15 "${SEEDS3[@]}")
+  # Table 2's Transformer row on MNIST (never run there at its own recipe) beside MNIST LSTM full
+  # (GPUS="0 0": MPS; the setup call as session15_mnist). cuDNN attention as session 8's CIFAR-10
+  # run; 10 epochs (session 14's lost machine had the MNIST one at 95.8 mean test at epoch 4 of
+  # 33), 3 packed seeds: 45 s an epoch alone (0.05 s a batch of 1,024 steps, benchmarks/RESULTS.md,
+  # eighth session; 3 runs, 430 batches an epoch), about 1.7 minutes with the GPU shared four ways
+  # (session 14), so 10 epochs fit one machine beside the LSTM and 15 would not. pMNIST's
+  # Transformer has a plan of its own, session21_pmnist_transformer. The second process:
+  # MNIST LSTM full, whose seeds sit on the chance plateau in 3 of 6 at our recipe (Adam, cosine),
+  # with a 1,000-step warm-up and with session 2's RMSprop at a constant rate (97.9 there, 1 seed),
+  # 6 seeds each, chosen on validation.
   local full=(--config.train_epochs=33 --config.runs.seeds="(0,1,2,3,4,5)")
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=mnist run "${GPU[0]}" mnist_transformer_15_epochs_seeds_0_2 transformer "${tr[@]}" &
-  TASK=pmnist run "${GPU[1]}" pmnist_transformer_15_epochs_seeds_0_2 transformer "${tr[@]}" &
-  (TASK=mnist run "${GPU[2]}" mnist_lstm_full_warmup_1000_seeds_0_5 lstm_full "${full[@]}" \
+  TASK=mnist run "${GPU[0]}" mnist_transformer_10_epochs_seeds_0_2 transformer \
+    "${TRANSFORMER10[@]}" &
+  (TASK=mnist run "${GPU[1]}" mnist_lstm_full_warmup_1000_seeds_0_5 lstm_full "${full[@]}" \
      --config.warmup_steps=1000
-   TASK=mnist run "${GPU[2]}" mnist_lstm_full_rmsprop_constant_seeds_0_5 lstm_full "${full[@]}" \
+   TASK=mnist run "${GPU[1]}" mnist_lstm_full_rmsprop_constant_seeds_0_5 lstm_full "${full[@]}" \
      --config.optimizer=rmsprop --config.lr_schedule=constant) &
+}
+
+plan_session21_pmnist_transformer() {
+  # Table 2's Transformer row on pMNIST at session17_transformer's recipe, alone (GPUS="0"; the
+  # setup call as session15_mnist): about 8 minutes, a plan to pair with a second MNIST process
+  # when one is planned, or for a machine that comes late.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  TASK=pmnist run "${GPU[0]}" pmnist_transformer_10_epochs_seeds_0_2 transformer \
+    "${TRANSFORMER10[@]}"
 }
 
 plan_session16_cifar() {

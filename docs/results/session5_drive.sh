@@ -57,8 +57,8 @@
 # weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and r-LSTM full and on MNIST
 # r-LSTM t300), session17_mnist (GPUS="0 0"; what session16_mnist left, pMNIST p-LSTM t300 at
 # 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0"; the
-# Transformer on MNIST, 10 epochs; MNIST LSTM full's recipe), session21_pmnist_transformer
-# (GPUS="0"; the Transformer on pMNIST, 10 epochs), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM
+# Transformer on MNIST, 10 epochs; MNIST LSTM full's recipe; pMNIST's is in
+# session19_weights), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM
 # t300 at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
 # `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
 # series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
@@ -69,9 +69,10 @@
 # and 1, and with 2 and 4 anchors), session19_mnist (GPUS="0 0 0"; the MNIST rows still short
 # of the paper, and pMNIST r-LSTM full, at 3 + 60 epochs beside their LSTMs at 63),
 # session19_weights (GPUS="0 0 0"; weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM full;
-# MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1), session20_mnist (GPUS="0 0 0"; MNIST
-# r-LSTM t300 at AdamW decay 0.1 and with anchors from step 300, 3 + 60 epochs; MNIST LSTM t300 and
-# pMNIST LSTM full at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3,
+# the pMNIST Transformer, 10 epochs), session21_plstm_long (GPUS="0"; MNIST p-LSTM t300 at 3 + 60
+# epochs and AdamW decay 0.1, about 18-20 minutes: for a machine that came at the first try),
+# session20_mnist (GPUS="0 0 0"; MNIST r-LSTM t300 at AdamW decay 0.1 and with anchors from step
+# 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3,
 # pMNIST r-LSTM t300 at 0.1, and LSTM t300 on both at 0.1, 63 epochs; then packing_bench),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised, 60
 # epochs),
@@ -817,7 +818,7 @@ plan_session17_transformer() {
   # 33), 3 packed seeds: 45 s an epoch alone (0.05 s a batch of 1,024 steps, benchmarks/RESULTS.md,
   # eighth session; 3 runs, 430 batches an epoch), about 1.7 minutes with the GPU shared four ways
   # (session 14), so 10 epochs fit one machine beside the LSTM and 15 would not. pMNIST's
-  # Transformer has a plan of its own, session21_pmnist_transformer. The second process:
+  # Transformer runs in session19_weights. The second process:
   # MNIST LSTM full, whose seeds sit on the chance plateau in 3 of 6 at our recipe (Adam, cosine),
   # with a 1,000-step warm-up and with session 2's RMSprop at a constant rate (97.9 there, 1 seed),
   # 6 seeds each, chosen on validation.
@@ -829,15 +830,6 @@ plan_session17_transformer() {
      --config.warmup_steps=1000
    TASK=mnist run "${GPU[1]}" mnist_lstm_full_rmsprop_constant_seeds_0_5 lstm_full "${full[@]}" \
      --config.optimizer=rmsprop --config.lr_schedule=constant) &
-}
-
-plan_session21_pmnist_transformer() {
-  # Table 2's Transformer row on pMNIST at session17_transformer's recipe, alone (GPUS="0"; the
-  # setup call as session15_mnist): about 8 minutes, a plan to pair with a second MNIST process
-  # when one is planned, or for a machine that comes late.
-  plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=pmnist run "${GPU[0]}" pmnist_transformer_10_epochs_seeds_0_2 transformer \
-    "${TRANSFORMER10[@]}"
 }
 
 plan_session16_cifar() {
@@ -935,7 +927,7 @@ plan_session19_cifar_full() {
   # machine, as a run cannot outlive its session: at 100 epochs the three would take about 19
   # minutes side by side (session 10: r-LSTM full 3 seeds, 33 epochs, 4.5 minutes alone on an
   # H100; LSTM full 100 epochs 6.7), more than a machine has had after its CIFAR-10 calls
-  # (sessions 18-20: 15.5 minutes of calls).
+  # (sessions 19-20: 15.5 minutes of calls).
   local early=(--config.early_stop_epochs=25 "${REGULAR[@]}" "${SEEDS3[@]}")
   local aux=("${P128[@]}" --config.pretrain_epochs=3 --config.train_epochs=57 "${early[@]}")
   plan_data_ready /tmp/cifar_ready || exit 1
@@ -951,16 +943,25 @@ plan_session19_weights() {
   # One GPU, MNIST only (GPUS="0 0 0": MPS; the setup call as session15_mnist). The full-BPTT rows
   # run at one weight so far, where weight 30 regularised pMNIST r-LSTM t300 and full: pMNIST
   # p-LSTM full (weight 1, memorised by epoch 25) and MNIST r-LSTM full (weight 3) at 10 and 30.
-  # Beside them MNIST p-LSTM t300 (weight 1) at 3 + 60 epochs, which session 19's machine stopped
-  # at epoch 39 (94.1 +- 0.8, level with 3 + 30 epochs, best epochs 27-34, training subset
-  # 96-98%); its checkpoint could not outlive the session (.carry is not kept), so it starts
-  # again, at AdamW decay 0.1, which lifted MNIST r-LSTM t300 at 3 + 60 epochs by 1.6 points
-  # (session 20).
+  # Beside them (about 8 minutes each: session 18's pMNIST r-LSTM full at two weights took 7.4),
+  # Table 2's Transformer row on pMNIST (session17_transformer's recipe, about 8 minutes alone).
   plan_data_ready /tmp/mnist_ready || exit 1
   aux_weights "${GPU[0]}" pmnist plstm_full 10 30 &
   aux_weights "${GPU[1]}" mnist rlstm_full 10 30 &
-  TASK=mnist run "${GPU[2]}" mnist_plstm_t300_decoder_128_aux_weight_1_weight_decay_0.1_63_epochs_seeds_0_2 \
-    plstm_t300 "${AUX63[@]}" --config.aux_weight=1 "${DECAY01[@]}" &
+  TASK=pmnist run "${GPU[2]}" pmnist_transformer_10_epochs_seeds_0_2 transformer \
+    "${TRANSFORMER10[@]}" &
+}
+
+plan_session21_plstm_long() {
+  # MNIST p-LSTM t300 (weight 1) at 3 + 60 epochs, which session 19's machine stopped at epoch 39
+  # (94.1 +- 0.8, level with 3 + 30 epochs, best epochs 27-34, training subset 96-98%), at AdamW
+  # decay 0.1, which lifted MNIST r-LSTM t300 at 3 + 60 epochs by 1.6 points (session 20); alone
+  # (GPUS="0"; the setup call as session15_mnist). The p-LSTM is the slowest MNIST row (session
+  # 19: 39 epochs in 14.3 minutes with the GPU shared three ways; session 13: 33 epochs in 10.7),
+  # so about 18-20 minutes: a plan for a machine that came at the first try.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  TASK=mnist run "${GPU[0]}" mnist_plstm_t300_decoder_128_aux_weight_1_weight_decay_0.1_63_epochs_seeds_0_2 \
+    plstm_t300 "${AUX63[@]}" --config.aux_weight=1 "${DECAY01[@]}"
 }
 
 plan_session21_decay() {

@@ -897,18 +897,20 @@ plan_session18_cifar() {
   # 3 + 47 epochs) every auxiliary weight above 3 scored lower on CIFAR-10, whose regularised runs
   # underfit. The other levers, against its weight-3 runs at the same 50 epochs (56.1 +- 0.5,
   # validation 57.5): lower weights (0.3 and 1, packed) and more anchors per image (2 and 4 at
-  # weight 3: more auxiliary signal per example, the anchors still in [599, 1023]); 3 seeds each,
-  # three processes under MPS (GPUS="0 0 0"; the CIFAR-10 setup and stage calls).
-  local fifty=(--config.pretrain_epochs=3 --config.train_epochs=47) g=1 n
-  local name=cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1  # + _anchors_N_50_epochs_seeds_0_2
+  # weight 3: more auxiliary signal per example, the anchors still in [599, 1023]); 3 seeds each
+  # (2 at 4 anchors, whose decoder batch is then 1,024 as 8 packed runs' at one: session 17's
+  # processes of 6 packed runs took 11.4 minutes for 50 epochs beside two others, so 3 seeds at 4
+  # anchors would outlast the machine), three processes under MPS (GPUS="0 0 0"; the CIFAR-10
+  # setup and stage calls).
+  local fifty=(--config.pretrain_epochs=3 --config.train_epochs=47)
+  local name=cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1  # + _anchors_N_50_epochs_seeds_...
   plan_data_ready /tmp/cifar_ready || exit 1
   TAG=cifar RECIPE=_flip_weight_decay_0.1 \
     aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 0.3 1 47 0,1,2 0,1,2 "${REGULAR[@]}" &
-  for n in 2 4; do
-    run "${GPU[$g]}" "${name}_anchors_${n}_50_epochs_seeds_0_2" rlstm_t300 "${fifty[@]}" \
-      "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors="$n" "${REGULAR[@]}" &
-    g=$((g + 1))
-  done
+  run "${GPU[1]}" "${name}_anchors_2_50_epochs_seeds_0_2" rlstm_t300 "${fifty[@]}" \
+    "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors=2 "${REGULAR[@]}" &
+  run "${GPU[2]}" "${name}_anchors_4_50_epochs_seeds_0_1" rlstm_t300 "${fifty[@]}" \
+    "${D128[@]}" --config.runs.seeds="(0,1)" --config.model.num_anchors=4 "${REGULAR[@]}" &
 }
 
 plan_session17_cifar() {

@@ -13,6 +13,8 @@ from experiments.configs import paper
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DRIVER = os.path.join(ROOT, "docs", "results", "session5_drive.sh")
+with open(DRIVER) as _f:
+  DRIVER_TEXT = _f.read()
 
 # The driver's functions without its command dispatch, with what touches a GPU, the data or the
 # clock replaced: `run` prints its workdir, task, row and flags, one line each.
@@ -34,8 +36,7 @@ wait
 
 
 def _plans():
-  with open(DRIVER) as f:
-    return re.findall(r"^plan_(session\w+)\(\) \{", f.read(), flags=re.M)
+  return re.findall(r"^plan_(session\w+)\(\) \{", DRIVER_TEXT, flags=re.M)
 
 
 def _expand(plan: str, tmp_path, gpus: str = "0 0 0 0") -> tuple[list, str]:
@@ -82,8 +83,7 @@ def test_every_plan_expands_into_distinct_runs_of_real_config_fields(plan, tmp_p
 
 def _documented_gpus(plan: str):
   """The GPUS="..." that the plan's own comment tells its caller to give, if any."""
-  with open(DRIVER) as f:
-    body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", f.read(), flags=re.M | re.S).group(1)
+  body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", DRIVER_TEXT, flags=re.M | re.S).group(1)
   found = re.search(r'GPUS="([0-9 ]+)"', body)
   return found.group(1) if found else None
 

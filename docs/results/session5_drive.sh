@@ -57,11 +57,11 @@
 # weights 30-100 on pMNIST r-LSTM t300, 10-30 on pMNIST p-LSTM t300 and r-LSTM full and on MNIST
 # r-LSTM t300), session17_mnist (GPUS="0 0"; what session16_mnist left, pMNIST p-LSTM t300 at
 # 3 + 60 epochs, MNIST p-LSTM t300 at weights 10-30), session17_transformer (GPUS="0 0"; the
-# Transformer on MNIST, 10 epochs; MNIST LSTM full's recipe; pMNIST's is in
-# session19_weights), session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM
-# t300 at auxiliary weights 3-100; the setup call carries .carry/wheels and .carry/cifar_1, then one
-# `stage` call per further CIFAR part), session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM
-# series at every horizon, CIFAR-10), session17_cifar (GPUS="0 0 0"; session16_cifar beside
+# Transformer on MNIST, 10 epochs; MNIST LSTM full's recipe; pMNIST's is in session19_weights),
+# session16_cifar (GPUS="0 0"; CIFAR-10 r-LSTM t300 at auxiliary weights 3-100; the setup call
+# carries .carry/wheels and .carry/cifar_1, then one `stage` call per further CIFAR part),
+# session16_fig4 (GPUS="0 0 0"; issue 13's Figure 4 p-LSTM series at every horizon, CIFAR-10),
+# session17_cifar (GPUS="0 0 0"; session16_cifar beside
 # session16_fig4's horizons in a third process), session18_length (GPUS="0 0 0"; accuracy against
 # length at 72 and 96 pixels a side), session18_fig4 (GPUS="0 0 0 0"; Figure 4's p-LSTM horizons
 # 200 and 1, and seeds 1-2 at 300 and 100), session21_fig4_seeds (GPUS="0 0"; seeds 1-2 at 50 and
@@ -72,8 +72,9 @@
 # the pMNIST Transformer, 10 epochs), session21_plstm_long (GPUS="0"; MNIST p-LSTM t300 at 3 + 60
 # epochs and AdamW decay 0.1, about 18-20 minutes: for a machine that came at the first try),
 # session20_mnist (GPUS="0 0 0"; MNIST r-LSTM t300 at AdamW decay 0.1 and with anchors from step
-# 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full at 63), session21_decay (GPUS="0 0 0"; MNIST r-LSTM t300 at decay 0.3,
-# pMNIST r-LSTM t300 at 0.1, and LSTM t300 on both at 0.1, 63 epochs; then packing_bench),
+# 300, 3 + 60 epochs; MNIST LSTM t300 and pMNIST LSTM full at 63), session21_decay (GPUS="0 0 0";
+# MNIST r-LSTM t300 at decay 0.3, pMNIST r-LSTM t300 at 0.1, and LSTM t300 on both at 0.1, 63
+# epochs; then packing_bench),
 # session19_cifar_full (GPUS="0 0 0"; CIFAR-10 LSTM, r-LSTM and p-LSTM full, regularised, 60
 # epochs),
 # session19_chunked (GPUS="0 0"; CIFAR-10 LSTM and r-LSTM t300 with chunks counted from the
@@ -455,8 +456,8 @@ packing_bench() {  # GPU: on the idle GPU after a plan's runs, R packed runs in 
   [ "${SKIP_BENCH:-0}" = 1 ] && return
   local v
   for v in rlstm_t300 lstm_t300; do
-    bench packing python3 benchmarks/packed_runs.py --recurrence fused --variant "$v" --runs 3,9 \
-      --decoder 128 --steps 10
+    CUDA_VISIBLE_DEVICES="$1" bench packing python3 benchmarks/packed_runs.py --recurrence fused \
+      --variant "$v" --runs 3,9 --decoder 128 --steps 10
     bench packing python3 benchmarks/gpu_groups.py --gpus "$1,$1,$1" --counts 3 --variant "$v" \
       --runs 3 --decoder 128 --steps 10 --mps
   done
@@ -675,13 +676,10 @@ plan_session13_one_gpu() {
 SEEDS3=(--config.runs.seeds="(0,1,2)")
 AUX63=(--config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS3[@]}")  # 3 + 60
 
-lstm_63() {  # GPU TASK ROW: an LSTM row at 63 epochs, seeds 0-2, like for like with AUX63's runs
-  TASK="$2" run "$1" "$2_$3_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 "${SEEDS3[@]}"
-}
-
-lstm_63_decay01() {  # GPU TASK ROW: lstm_63's run at AdamW weight decay 0.1
-  TASK="$2" run "$1" "$2_$3_weight_decay_0.1_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 \
-    "${DECAY01[@]}" "${SEEDS3[@]}"
+lstm_63() {  # GPU TASK ROW [TAG FLAGS...]: an LSTM row at 63 epochs, seeds 0-2, like for like
+  # with AUX63's runs; FLAGS: a recipe of the caller's, named by TAG in the workdir
+  TASK="$2" run "$1" "$2_$3${4:+_$4}_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 \
+    "${SEEDS3[@]}" "${@:5}"
 }
 
 # The MNIST and pMNIST cells not run yet (or run with one seed), 3 seeds each at the 3 + 30 epoch
@@ -818,10 +816,9 @@ plan_session17_transformer() {
   # 33), 3 packed seeds: 45 s an epoch alone (0.05 s a batch of 1,024 steps, benchmarks/RESULTS.md,
   # eighth session; 3 runs, 430 batches an epoch), about 1.7 minutes with the GPU shared four ways
   # (session 14), so 10 epochs fit one machine beside the LSTM and 15 would not. pMNIST's
-  # Transformer runs in session19_weights. The second process:
-  # MNIST LSTM full, whose seeds sit on the chance plateau in 3 of 6 at our recipe (Adam, cosine),
-  # with a 1,000-step warm-up and with session 2's RMSprop at a constant rate (97.9 there, 1 seed),
-  # 6 seeds each, chosen on validation.
+  # Transformer runs in session19_weights. The second process: MNIST LSTM full, whose seeds sit on
+  # the chance plateau in 3 of 6 at our recipe (Adam, cosine), with a 1,000-step warm-up and with
+  # session 2's RMSprop at a constant rate (97.9 there, 1 seed), 6 seeds each, chosen on validation.
   local full=(--config.train_epochs=33 --config.runs.seeds="(0,1,2,3,4,5)")
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_transformer_10_epochs_seeds_0_2 transformer \
@@ -983,7 +980,8 @@ plan_session21_decay() {
     --config.weight_decay=0.3 &
   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
-  (lstm_63_decay01 "${GPU[2]}" pmnist lstm_t300; lstm_63_decay01 "${GPU[2]}" mnist lstm_t300) &
+  (lstm_63 "${GPU[2]}" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
+   lstm_63 "${GPU[2]}" mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
   wait
   packing_bench "${GPU[0]}"
 }

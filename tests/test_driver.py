@@ -1,6 +1,6 @@
-"""The GPU sessions' driver (docs/results/session5_drive.sh): every plan expands, on CPU, into
-training runs whose workdirs are distinct and whose --config flags name real config fields, so a
-typo costs a test failure here rather than device minutes there."""
+"""The GPU sessions' driver (docs/results/session5_drive.sh) and its plans (docs/results/plans/):
+every plan expands, on CPU, into training runs whose workdirs are distinct and whose --config flags
+name real config fields, so a typo costs a test failure here rather than device minutes there."""
 import os
 import re
 import shlex
@@ -13,8 +13,16 @@ from experiments.configs import paper
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DRIVER = os.path.join(ROOT, "docs", "results", "session5_drive.sh")
-with open(DRIVER) as _f:
-  DRIVER_TEXT = _f.read()
+PLANS = os.path.join(ROOT, "docs", "results", "plans")
+PLAN_FILES = ("recipes", "ran", "queued")
+
+
+def _read(path: str) -> str:
+  with open(path) as f:
+    return f.read()
+
+
+PLAN_TEXT = {name: _read(os.path.join(PLANS, f"{name}.sh")) for name in PLAN_FILES}
 
 # The driver's functions without its command dispatch, with what touches a GPU, the data or the
 # clock replaced: `run` prints its workdir, task, row and flags, one line each.
@@ -35,14 +43,16 @@ wait
 """
 
 
-def _plans():
-  return re.findall(r"^plan_(session\w+)\(\) \{", DRIVER_TEXT, flags=re.M)
+def _plans(files=PLAN_FILES):
+  return [plan for name in files
+          for plan in re.findall(r"^plan_(session\w+)\(\) \{", PLAN_TEXT[name], flags=re.M)]
 
 
 def _expand(plan: str, tmp_path, gpus: str = "0 0 0 0") -> tuple[list, str]:
   """The plan's runs (workdir, task, row, flags...) and stderr (where a plan names a GPU that
   GPUS lacks, the driver's ``set -u`` says so)."""
-  env = {**os.environ, "DRIVER": DRIVER, "PLAN": plan, "GPUS": gpus, "OUT": str(tmp_path),
+  env = {**os.environ, "DRIVER": DRIVER, "PLANS": PLANS, "PLAN": plan, "GPUS": gpus,
+         "OUT": str(tmp_path),
          "SKIP_BENCH": "1", "NO_MPS": "1"}
   proc = subprocess.run(["bash", "-c", HARNESS], env=env, capture_output=True, text=True,
                         timeout=60, cwd=tmp_path)
@@ -64,6 +74,29 @@ def test_the_driver_lists_its_plans():
       _plans())
 
 
+def test_no_name_is_defined_twice_across_the_driver_and_its_plans():
+  # bash lets a later definition silently replace an earlier one, so a plan moved to ran.sh but
+  # left in queued.sh (or a recipe redefined by a plan file) would run whichever came last
+  seen = {}
+  for where, text in [("driver", _read(DRIVER)), *PLAN_TEXT.items()]:
+    for name in re.findall(r"^(\w+)(?:\(\) \{|=\()", text, flags=re.M):
+      assert name not in seen, f"{name} is defined in both {seen[name]} and {where}"
+      seen[name] = where
+
+
+def test_queued_plans_are_those_its_header_lists_and_each_gives_its_gpus():
+  header = PLAN_TEXT["queued"].split("\nplan_", 1)[0]
+  listed = re.findall(r"^#\s+(session\w+) \(GPUS=", header, flags=re.M)
+  assert sorted(listed) == sorted(_plans(["queued"]))
+  assert all(_documented_gpus(plan) for plan in listed)
+
+
+def test_the_driver_finds_its_plans_from_any_working_directory(tmp_path):
+  got = subprocess.run(["bash", DRIVER, "no_such_command"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=60)
+  assert got.returncode == 2 and got.stderr.startswith("usage:"), got.stderr
+
+
 @pytest.mark.parametrize("plan", _plans())
 def test_every_plan_expands_into_distinct_runs_of_real_config_fields(plan, tmp_path):
   runs, stderr = _expand(plan, tmp_path)
@@ -83,7 +116,8 @@ def test_every_plan_expands_into_distinct_runs_of_real_config_fields(plan, tmp_p
 
 def _documented_gpus(plan: str):
   """The GPUS="..." that the plan's own comment tells its caller to give, if any."""
-  body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", DRIVER_TEXT, flags=re.M | re.S).group(1)
+  text = "".join(PLAN_TEXT.values())
+  body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", text, flags=re.M | re.S).group(1)
   found = re.search(r'GPUS="([0-9 ]+)"', body)
   return found.group(1) if found else None
 
@@ -97,7 +131,7 @@ def test_each_plan_has_a_gpu_for_every_run_at_the_gpus_its_comment_gives(plan, t
 def _functions(script: str, cwd, **env) -> subprocess.CompletedProcess:
   """``script`` run after sourcing the driver's functions (not its command dispatch), with this
   interpreter as the device's ``python3`` and the repository importable, as on the device."""
-  env = {**os.environ, "DRIVER": DRIVER, "PYTHONPATH": ROOT,
+  env = {**os.environ, "DRIVER": DRIVER, "PLANS": PLANS, "PYTHONPATH": ROOT,
          "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"], **env}
   return subprocess.run(["bash", "-c", "source <(sed '/^case \"/,$d' \"$DRIVER\")\n" + script],
                         env=env, capture_output=True, text=True, timeout=120, cwd=cwd)

@@ -562,26 +562,3 @@ plan_session20_mnist() {
     rlstm_t300 "${long[@]}" --config.model.aux_min_inside=300 &
   (lstm_63 "${GPU[2]}" mnist lstm_t300; lstm_63 "${GPU[2]}" pmnist lstm_full) &
 }
-
-plan_session21_decay() {
-  # One GPU, MNIST only (GPUS="0 0 0": MPS; the setup call as session15_mnist). Session 20: AdamW
-  # weight decay 0.1 took MNIST r-LSTM t300 from 93.2 +- 1.3 to 94.9 +- 0.6 (the paper's 96.4),
-  # its training subset from 99.2% to 98.2% and its best epochs from 29-37 to 47-55 of 63. So:
-  # MNIST r-LSTM t300 at decay 0.3, the next value on validation; pMNIST r-LSTM t300 (weight 30;
-  # 91.4 +- 0.6, memorises) at decay 0.1; and the LSTM t300 baselines at decay 0.1, 63 epochs, on
-  # pMNIST then MNIST, so that both contrasts are like for like in regulariser and length. (It
-  # replaces session 19's planned session20_pmnist: the decay lead supersedes its Adam run at
-  # 3 + 80 epochs.) Each chain takes about 14 minutes on an H100 (session 20: r-LSTM 13.6, LSTM
-  # t300 6.8 minutes a process). Then, in the minutes a machine usually has left (session 20: 8),
-  # packing_bench: whether 9 runs packed in one process beat 3 processes of 3.
-  plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_63_epochs_seeds_0_2 \
-    rlstm_t300 "${AUX63[@]}" --config.aux_weight=3 --config.optimizer=adamw \
-    --config.weight_decay=0.3 &
-  TASK=pmnist run "${GPU[1]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
-    rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
-  (lstm_63 "${GPU[2]}" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
-   lstm_63 "${GPU[2]}" mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
-  wait
-  packing_bench "${GPU[0]}"
-}

@@ -61,12 +61,13 @@ plan_session17_transformer() {
 }
 
 decay_leads() {  # GPU_A GPU_B: pMNIST r-LSTM t300 (weight 30) at AdamW decay 0.1 on GPU_A; on GPU_B
-  # the LSTM t300 baselines at that decay, pMNIST then MNIST, 63 epochs, so that both contrasts
-  # are like for like in regulariser and length
+  # the LSTM t300 baselines at that decay, 63 epochs, so that both contrasts are like for like in
+  # regulariser and length: MNIST's first, the baseline of the chosen MNIST r-LSTM t300 (session
+  # 20), then pMNIST's
   TASK=pmnist run "$1" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
-  (lstm_63 "$2" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
-   lstm_63 "$2" mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
+  (lstm_63 "$2" mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
+   lstm_63 "$2" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
 }
 
 plan_session21_decay() {

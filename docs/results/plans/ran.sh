@@ -562,3 +562,15 @@ plan_session20_mnist() {
     rlstm_t300 "${long[@]}" --config.model.aux_min_inside=300 &
   (lstm_63 "${GPU[2]}" mnist lstm_t300; lstm_63 "${GPU[2]}" pmnist lstm_full) &
 }
+
+plan_session21_decay_late() {
+  # Session 20's planned session21_decay for a machine that came with 974 device-seconds left
+  # (GPUS="0 0": MPS; the setup call as session15_mnist): its lead on an open cell, pMNIST r-LSTM
+  # t300 (weight 30) at AdamW decay 0.1, beside the LSTM t300 baselines at that decay, MNIST's (the
+  # chosen r-LSTM's, session 20) first, then pMNIST's, 63 epochs; two processes, no benchmark.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
+    rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
+  (lstm_63 "${GPU[1]}" mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
+   lstm_63 "${GPU[1]}" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
+}

@@ -16,6 +16,8 @@
 #     session21_plstm_long (GPUS="0"): MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1,
 #       about 18-20 minutes: only for a machine that came at the first try
 #   CIFAR-10:
+#     session22_cifar_dropout (GPUS="0 0"): r-LSTM t300 and LSTM t300 with head dropout 0.5, 50
+#       epochs, beside LSTM t300 without it
 #     session18_cifar (GPUS="0 0 0"): r-LSTM t300 at weights 0.3 and 1, and with 2 and 4 anchors
 #     session19_chunked (GPUS="0 0"): LSTM and r-LSTM t300 with chunks counted from the start
 #     session19_cifar_full (GPUS="0 0 0"): LSTM, r-LSTM and p-LSTM full, regularised, 60 epochs
@@ -107,6 +109,29 @@ plan_session21_plstm_long() {
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_plstm_t300_decoder_128_aux_weight_1_weight_decay_0.1_63_epochs_seeds_0_2 \
     plstm_t300 "${AUX63[@]}" --config.aux_weight=1 "${DECAY01[@]}"
+}
+
+plan_session22_cifar_dropout() {
+  # The paper's CIFAR-10 models end at 60-65% training accuracy and 64.5-66% test (Figure 5):
+  # training below test, the mark of a regulariser active while training accuracy is measured
+  # (dropout, most likely; the paper does not say). Ours, at session 13's recipe (flips, AdamW decay
+  # 0.1), reach a training subset of 66-71% (measured without dropout) and test 57-58: a 10-point
+  # gap the paper's runs do not show. Head dropout 0.5 (model.head_dropout, on the head's inputs
+  # in training; never run on CIFAR-10) on r-LSTM t300 (weight 3, 1x128 decoder) and LSTM t300 at
+  # session 17's 50-epoch recipe, 3 seeds each, beside LSTM t300 without it at the same length
+  # (the r-LSTM's: session 17, 56.1 +- 0.5), chosen on validation (GPUS="0 0": MPS; the CIFAR-10
+  # setup and stage calls). About 10-12 minutes (session 17: 6 packed r-LSTM runs, 50 epochs, 11.4
+  # minutes beside two other processes).
+  local recipe=("${REGULAR[@]}" "${SEEDS3[@]}")
+  local drop=(--config.model.head_dropout=0.5)
+  plan_data_ready /tmp/cifar_ready || exit 1
+  run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_head_dropout_0.5_50_epochs_seeds_0_2 \
+    rlstm_t300 "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=47 "${recipe[@]}" \
+    "${drop[@]}" &
+  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_head_dropout_0.5_50_epochs_seeds_0_2 \
+     lstm_t300 --config.train_epochs=50 "${recipe[@]}" "${drop[@]}"
+   run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_50_epochs_seeds_0_2 lstm_t300 \
+     --config.train_epochs=50 "${recipe[@]}") &
 }
 
 plan_session18_cifar() {

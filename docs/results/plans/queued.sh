@@ -4,18 +4,22 @@
 # that runs moves to ran.sh, with the session that ran it. Each plan's comment gives its GPUS and
 # its calls; MNIST plans need one setup call carrying .carry/wheels and .carry/mnistshim, CIFAR-10
 # plans that setup call with .carry/cifar_1 and then one `stage` call per further part.
-#   MNIST and pMNIST:
+# In the order to run them; which one a try takes depends on the device-seconds `status` gives
+# before it (a machine's start and setup take about 135, the stop and transfer about 170):
+# 1,400 or more: session22_decay; 1,050-1,400: session22_pmnist_long; less: none (a start that
+# cannot finish a plan spends the budget on runs that stop early).
+#   MNIST and pMNIST (one setup call):
+#     session22_decay (GPUS="0 0 0"): MNIST r-LSTM t300 at AdamW decay 0.3; pMNIST r-LSTM full at
+#       0.1; pMNIST LSTM t300 and full at 0.1; then packing_bench; about 15-18 minutes
 #     session22_pmnist_long (GPUS="0"): pMNIST r-LSTM t300 at AdamW decay 0.1, 3 + 100 epochs,
 #       about 12 minutes
 #     session19_weights (GPUS="0 0 0"): weights 10 and 30 for pMNIST p-LSTM full and MNIST r-LSTM
 #       full; the pMNIST Transformer, 10 epochs
 #     session17_transformer (GPUS="0 0"): the MNIST Transformer, 10 epochs, beside MNIST LSTM
 #       full at a warm-up and at RMSprop
-#     session22_decay (GPUS="0 0 0"): MNIST r-LSTM t300 at AdamW decay 0.3; pMNIST r-LSTM full at
-#       0.1; pMNIST LSTM t300 and full at 0.1; then packing_bench; about 15-18 minutes
 #     session21_plstm_long (GPUS="0"): MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1,
 #       about 18-20 minutes: only for a machine that came at the first try
-#   CIFAR-10:
+#   CIFAR-10 (the setup call and four stage calls first):
 #     session22_cifar_dropout (GPUS="0 0"): r-LSTM t300 and LSTM t300 with head dropout 0.5, 50
 #       epochs, beside LSTM t300 without it
 #     session18_cifar (GPUS="0 0 0"): r-LSTM t300 at weights 0.3 and 1, and with 2 and 4 anchors
@@ -23,8 +27,8 @@
 #     session19_cifar_full (GPUS="0 0 0"): LSTM, r-LSTM and p-LSTM full, regularised, 60 epochs
 #     session18_fig4 (GPUS="0 0 0 0"): Figure 4's p-LSTM horizons 200 and 1, seeds 1-2 at 300
 #       and 100
-#     session21_fig4_seeds (GPUS="0 0"): seeds 1-2 at horizons 50 and none, about 6 minutes: for
-#       a machine that comes late
+#     session21_fig4_seeds (GPUS="0 0"): seeds 1-2 at horizons 50 and none, about 6 minutes of
+#       runs after the staging calls
 #     session18_length (GPUS="0 0 0"): accuracy against length at 72 and 96 pixels a side
 #     session20_long (GPUS="0 0"): r-LSTM t300 against LSTM t300 at 150 epochs, about 19
 #       minutes: only for a machine that came at the first try
@@ -211,8 +215,8 @@ plan_session18_fig4() {
 
 plan_session21_fig4_seeds() {
   # What session18_fig4 leaves of Figure 4's p-LSTM series: seeds 1-2 at horizons 50 and none, two
-  # processes under MPS (GPUS="0 0"; the CIFAR-10 setup and stage calls). A short plan (about 6
-  # minutes), for a machine that comes late in a session.
+  # processes under MPS (GPUS="0 0"; the CIFAR-10 setup and stage calls). A short plan: about 6
+  # minutes of runs once the data is staged.
   plan_data_ready /tmp/cifar_ready || exit 1
   plstm_horizon "${GPU[0]}" 50 1,2 &
   plstm_horizon "${GPU[1]}" 0 1,2 &

@@ -52,8 +52,7 @@ def _expand(plan: str, tmp_path, gpus: str = "0 0 0 0") -> tuple[list, str]:
   """The plan's runs (workdir, task, row, flags...) and stderr (where a plan names a GPU that
   GPUS lacks, the driver's ``set -u`` says so)."""
   env = {**os.environ, "DRIVER": DRIVER, "PLANS": PLANS, "PLAN": plan, "GPUS": gpus,
-         "OUT": str(tmp_path),
-         "SKIP_BENCH": "1", "NO_MPS": "1"}
+         "OUT": str(tmp_path), "SKIP_BENCH": "1", "NO_MPS": "1"}
   proc = subprocess.run(["bash", "-c", HARNESS], env=env, capture_output=True, text=True,
                         timeout=60, cwd=tmp_path)
   runs = [line.split("\t")[1:] for line in proc.stdout.splitlines() if line.startswith("RUN\t")]

@@ -1,6 +1,7 @@
 """The GPU sessions' driver (docs/results/session5_drive.sh) and its plans (docs/results/plans/):
 every plan expands, on CPU, into training runs whose workdirs are distinct and whose --config flags
 name real config fields, so a typo costs a test failure here rather than device minutes there."""
+import json
 import os
 import re
 import shlex
@@ -172,3 +173,35 @@ def test_a_handover_carries_a_stopped_run_whole_to_the_next_machine(tmp_path):
   # the log goes on from where machine 1's ended; a second stage call leaves the workdir alone
   assert (wd2 / "cifar_x.log").read_text().endswith("stopped by signal at step 7\n")
   assert "handover cifar_x: already in" in unpacked.stdout
+
+
+def test_collect_keeps_each_run_of_a_poll_snapshot_when_the_machine_is_lost(tmp_path):
+  # what a poll's snapshot.tgz holds (the logs beside the workdirs, no checkpoints): session 21's
+  # machine went back during its last call, and this is all that came back
+  wd, dest = tmp_path / "wd", tmp_path / "docs_results"
+  run = wd / "pmnist_x"
+  run.mkdir(parents=True)
+  (run / "config.json").write_text('{"task": "pmnist"}')
+  (run / "results.json").write_text(json.dumps(
+      {"status": "running", "history": [{"epoch": 61.0, "accuracy": 0.918765432}]}, indent=2))
+  (wd / "pmnist_x.log").write_text("step 26169 epoch 61.00: test accuracy 0.9188\n")
+  (wd / "orchestrator.log").write_text("17:43:52 data ready; starting the runs\n")
+  (wd / "not_a_run").mkdir()  # e.g. a folder without config.json: skipped
+  snapshot = tmp_path / "snapshot.tgz"
+  subprocess.run(["tar", "-czf", str(snapshot), "-C", str(wd), "."], check=True)
+  for _ in range(2):  # a second machine's snapshot of the same session appends its log
+    got = subprocess.run(["bash", DRIVER, "collect", str(snapshot), str(dest)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep
+                              + os.environ["PATH"]})
+    assert got.returncode == 0, got.stderr
+  assert got.stdout.split() == [f"{dest}/pmnist_x"]
+  assert (dest / "pmnist_x" / "config.json").read_text() == '{"task": "pmnist"}'
+  results = json.loads((dest / "pmnist_x" / "results.json").read_text())
+  assert results == {"status": "running", "history": [{"epoch": 61.0, "accuracy": 0.918765}]}
+  assert (dest / "pmnist_x" / "train.log").read_text().startswith("step 26169 epoch 61.00")
+  assert (dest / "orchestrator.log").read_text().count("starting the runs") == 2
+  assert not (dest / "not_a_run").exists()
+  usage = subprocess.run(["bash", DRIVER, "collect", str(tmp_path / "missing.tgz"), str(dest)],
+                         capture_output=True, text=True, timeout=60)
+  assert usage.returncode == 2 and "usage:" in usage.stderr

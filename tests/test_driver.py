@@ -24,6 +24,7 @@ def _read(path: str) -> str:
 
 
 PLAN_TEXT = {name: _read(os.path.join(PLANS, f"{name}.sh")) for name in PLAN_FILES}
+ALL_PLAN_TEXT = "".join(PLAN_TEXT.values())
 
 # The driver's functions without its command dispatch, with what touches a GPU, the data or the
 # clock replaced: `run` prints its workdir, task, row and flags, one line each.
@@ -116,8 +117,7 @@ def test_every_plan_expands_into_distinct_runs_of_real_config_fields(plan, tmp_p
 
 def _documented_gpus(plan: str):
   """The GPUS="..." that the plan's own comment tells its caller to give, if any."""
-  text = "".join(PLAN_TEXT.values())
-  body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", text, flags=re.M | re.S).group(1)
+  body = re.search(rf"^plan_{plan}\(\) \{{\n(.*?)^\}}", ALL_PLAN_TEXT, flags=re.M | re.S).group(1)
   found = re.search(r'GPUS="([0-9 ]+)"', body)
   return found.group(1) if found else None
 

@@ -207,7 +207,8 @@ plan_data_ready() {  # FILE: wait_for the plan's data, then say its runs start
 
 for f in recipes ran queued; do
   # shellcheck source=/dev/null
-  source "$PLANS/$f.sh" || { echo "error: no $PLANS/$f.sh: run from the repo root" >&2; exit 2; }
+  source "$PLANS/$f.sh" || {
+    echo "error: no $PLANS/$f.sh (the plans beside this driver; PLANS=DIR: elsewhere)" >&2; exit 2; }
 done
 
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll

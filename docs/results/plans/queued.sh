@@ -126,16 +126,8 @@ plan_session22_cifar_dropout() {
   # (the r-LSTM's: session 17, 56.1 +- 0.5), chosen on validation (GPUS="0 0": MPS; the CIFAR-10
   # setup and stage calls). About 10-12 minutes (session 17: 6 packed r-LSTM runs, 50 epochs, 11.4
   # minutes beside two other processes).
-  local recipe=("${REGULAR[@]}" "${SEEDS3[@]}")
-  local drop=(--config.model.head_dropout=0.5)
   plan_data_ready /tmp/cifar_ready || exit 1
-  run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_head_dropout_0.5_50_epochs_seeds_0_2 \
-    rlstm_t300 "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=47 "${recipe[@]}" \
-    "${drop[@]}" &
-  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_head_dropout_0.5_50_epochs_seeds_0_2 \
-     lstm_t300 --config.train_epochs=50 "${recipe[@]}" "${drop[@]}"
-   run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_50_epochs_seeds_0_2 lstm_t300 \
-     --config.train_epochs=50 "${recipe[@]}") &
+  cifar_50_lever "${GPU[0]}" "${GPU[1]}" head_dropout_0.5 --config.model.head_dropout=0.5
 }
 
 plan_session18_cifar() {
@@ -153,8 +145,7 @@ plan_session18_cifar() {
   plan_data_ready /tmp/cifar_ready || exit 1
   TAG=cifar RECIPE=_flip_weight_decay_0.1 \
     aux_weights "${GPU[0]}" cifar10_jpeg_lossy rlstm_t300 0.3 1 47 0,1,2 0,1,2 "${REGULAR[@]}" &
-  run "${GPU[1]}" "${name}_anchors_2_50_epochs_seeds_0_2" rlstm_t300 "${fifty[@]}" \
-    "${D128[@]}" "${SEEDS3[@]}" --config.model.num_anchors=2 "${REGULAR[@]}" &
+  cifar_50 "${GPU[1]}" rlstm_t300 anchors_2 --config.model.num_anchors=2 &
   run "${GPU[2]}" "${name}_anchors_4_50_epochs_seeds_0_1" rlstm_t300 "${fifty[@]}" \
     "${D128[@]}" --config.runs.seeds="(0,1)" --config.model.num_anchors=4 "${REGULAR[@]}" &
 }
@@ -167,16 +158,8 @@ plan_session19_chunked() {
   # LSTM t300 windowed as the reference (the r-LSTM's: session 17, 56.1 +- 0.5), at session 17's
   # 50-epoch recipe (flips, AdamW decay 0.1; weight 3), 3 seeds each (GPUS="0 0": MPS; the CIFAR-10
   # setup and stage calls).
-  local recipe=("${REGULAR[@]}" "${SEEDS3[@]}")
-  local chunked=(--config.model.aligned_truncation=True)
   plan_data_ready /tmp/cifar_ready || exit 1
-  run "${GPU[0]}" cifar_rlstm_t300_decoder_128_flip_weight_decay_0.1_chunked_50_epochs_seeds_0_2 \
-    rlstm_t300 "${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=47 "${recipe[@]}" \
-    "${chunked[@]}" &
-  (run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_chunked_50_epochs_seeds_0_2 lstm_t300 \
-     --config.train_epochs=50 "${recipe[@]}" "${chunked[@]}"
-   run "${GPU[1]}" cifar_lstm_t300_flip_weight_decay_0.1_50_epochs_seeds_0_2 lstm_t300 \
-     --config.train_epochs=50 "${recipe[@]}") &
+  cifar_50_lever "${GPU[0]}" "${GPU[1]}" chunked --config.model.aligned_truncation=True
 }
 
 plan_session19_cifar_full() {

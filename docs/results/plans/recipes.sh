@@ -71,3 +71,21 @@ packing_bench() {  # GPU: on the idle GPU after a plan's runs, R packed runs in 
       --runs 3 --decoder 128 --steps 10 --mps
   done
 }
+
+cifar_50() {  # GPU ROW [TAG FLAGS...]: CIFAR-10 LSTM or r-LSTM t300 at session 17's 50-epoch
+  # recipe (flips, AdamW decay 0.1, seeds 0-2; the r-LSTM at weight 3 with the 1x128 decoder,
+  # 3 + 47 epochs); FLAGS: a lever of the caller's, named by TAG in the workdir
+  local own=(--config.train_epochs=50) decoder=""
+  if [ "$2" = rlstm_t300 ]; then
+    own=("${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=47) decoder=_decoder_128
+  fi
+  run "$1" "cifar_$2${decoder}_flip_weight_decay_0.1${3:+_$3}_50_epochs_seeds_0_2" "$2" "${own[@]}" \
+    "${REGULAR[@]}" "${SEEDS3[@]}" "${@:4}"
+}
+
+cifar_50_lever() {  # GPU_A GPU_B TAG FLAGS...: a lever on CIFAR-10's t300 rows at cifar_50's
+  # recipe: the r-LSTM with it on GPU_A; on GPU_B the LSTM with it, then the LSTM without it (the
+  # reference)
+  cifar_50 "$1" rlstm_t300 "${@:3}" &
+  (cifar_50 "$2" lstm_t300 "${@:3}"; cifar_50 "$2" lstm_t300) &
+}

@@ -79,8 +79,8 @@ cifar_50() {  # GPU ROW [TAG FLAGS...]: CIFAR-10 LSTM or r-LSTM t300 at session 
   if [ "$2" = rlstm_t300 ]; then
     own=("${D128[@]}" --config.pretrain_epochs=3 --config.train_epochs=47) decoder=_decoder_128
   fi
-  run "$1" "cifar_$2${decoder}_flip_weight_decay_0.1${3:+_$3}_50_epochs_seeds_0_2" "$2" "${own[@]}" \
-    "${REGULAR[@]}" "${SEEDS3[@]}" "${@:4}"
+  run "$1" "cifar_$2${decoder}_flip_weight_decay_0.1${3:+_$3}_50_epochs_seeds_0_2" "$2" \
+    "${own[@]}" "${REGULAR[@]}" "${SEEDS3[@]}" "${@:4}"
 }
 
 cifar_50_lever() {  # GPU_A GPU_B TAG FLAGS...: a lever on CIFAR-10's t300 rows at cifar_50's

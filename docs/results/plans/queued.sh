@@ -6,12 +6,16 @@
 # plans that setup call with .carry/cifar_1 and then one `stage` call per further part.
 # In the order to run them; which one a try takes depends on the device-seconds `status` gives
 # before it (a machine's start and setup take about 135, the stop and transfer about 170):
-# 1,450 or more: session23_long; 1,050-1,450: session22_pmnist_long; less: none (a start that
-# cannot finish a plan spends the budget on runs that stop early).
+# 1,450 or more: session23_long; 1,050-1,450: session22_pmnist_long; 650-1,050:
+# session23_pmnist_transformer; less: none (a start that cannot finish a plan spends the budget on
+# runs that stop early). What a plan leaves, 650 or more, goes the same way (session 22 ran its
+# MNIST Transformer on the 578 session22_decay left; it stopped at epoch 4.6 of 5).
 #   MNIST and pMNIST (one setup call):
 #     session23_long (GPUS="0 0"): pMNIST r-LSTM t300 at AdamW decay 0.1 and MNIST r-LSTM t300 at
 #       0.3, 3 + 100 epochs, about 17 minutes
 #     session22_pmnist_long (GPUS="0"): the pMNIST half of session23_long alone, about 12 minutes
+#     session23_pmnist_transformer (GPUS="0"): the pMNIST Transformer at our recipe, 5 epochs,
+#       about 5 minutes
 #     session23_full (GPUS="0 0 0"): pMNIST p-LSTM full at decay 0.1 (weights 1 and 10), MNIST
 #       r-LSTM full at 0.3, 3 + 60 epochs; the pMNIST Transformer, 6 epochs; about 15-17 minutes
 #     session17_transformer (GPUS="0 0"): the MNIST Transformer, 10 epochs, beside MNIST LSTM
@@ -59,6 +63,16 @@ plan_session22_pmnist_long() {
   TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
     rlstm_t300 "${P128[@]}" "${SEEDS3[@]}" --config.pretrain_epochs=3 --config.train_epochs=100 \
     --config.aux_weight=30 "${DECAY01[@]}" &
+}
+
+plan_session23_pmnist_transformer() {
+  # Table 2's Transformer row on pMNIST at our recipe (session 1's other recipe sat at chance),
+  # alone (GPUS="0"; the setup call as session15_mnist), 5 epochs: session 22's MNIST one took 4.4
+  # minutes alone for 4.6 epochs (96.7 +- 0.3). For a machine that comes with 650-1,050
+  # device-seconds, or what a plan leaves; session23_full runs it for 6 epochs beside its rows.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  TASK=pmnist run "${GPU[0]}" pmnist_transformer_5_epochs_seeds_0_2 transformer \
+    "${TRANSFORMER10[@]}" --config.train_epochs=5 &
 }
 
 plan_session23_full() {

@@ -12,12 +12,12 @@
 # MNIST Transformer on the 578 session22_decay left; it stopped at epoch 4.6 of 5).
 #   MNIST and pMNIST (one setup call):
 #     session23_long (GPUS="0 0"): pMNIST r-LSTM t300 at AdamW decay 0.1 and MNIST r-LSTM t300 at
-#       0.3, 3 + 100 epochs, about 17 minutes
+#       0.3, 3 + 100 epochs, about 17 minutes; then mps_depth_bench
 #     session22_pmnist_long (GPUS="0"): the pMNIST half of session23_long alone, about 12 minutes
 #     session23_pmnist_transformer (GPUS="0"): the pMNIST Transformer at our recipe, 5 epochs,
 #       about 5 minutes
 #     session23_full (GPUS="0 0 0"): pMNIST p-LSTM full at decay 0.1 (weights 1 and 10), MNIST
-#       r-LSTM full at 0.3, 3 + 60 epochs; the pMNIST Transformer, 6 epochs; about 15-17 minutes
+#       r-LSTM full at 0.3, 3 + 60 epochs; the pMNIST Transformer, 6 epochs; about 17-20 minutes
 #     session17_transformer (GPUS="0 0"): the MNIST Transformer, 10 epochs, beside MNIST LSTM
 #       full at a warm-up and at RMSprop
 #     session21_plstm_long (GPUS="0"): MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1,
@@ -43,7 +43,9 @@ plan_session23_long() {
   # the paper's 92.8, training subset 95%) and MNIST at weight 3 and decay 0.3 (session 22: 95.9 +-
   # 0.3, the paper's 96.4, best epochs 57-62 of 63, training subset 97%). Each run's first epoch
   # at the paper's accuracy is issue 12's time to accuracy. About 17 minutes (session 21: 61
-  # epochs in 9.9 minutes with the GPU shared two ways).
+  # epochs in 9.9 minutes with the GPU shared two ways). Then, in the minutes a machine may have
+  # left, mps_depth_bench: what packing 6 runs a process instead of 3 costs (session23_full packs
+  # six p-LSTM full runs).
   plan_data_ready /tmp/mnist_ready || exit 1
   local long=("${P128[@]}" "${SEEDS3[@]}" --config.pretrain_epochs=3 --config.train_epochs=100)
   TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
@@ -51,6 +53,8 @@ plan_session23_long() {
   TASK=mnist run "${GPU[1]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_103_epochs_seeds_0_2 \
     rlstm_t300 "${long[@]}" --config.aux_weight=3 --config.optimizer=adamw \
     --config.weight_decay=0.3 &
+  wait
+  mps_depth_bench "${GPU[0]}"
 }
 
 plan_session22_pmnist_long() {
@@ -84,7 +88,9 @@ plan_session23_full() {
   # at decay 0.1 and 3 + 60 epochs, weights 1 and 10 packed (10 regularised the pMNIST p-LSTM
   # t300); MNIST r-LSTM full at decay 0.3 (which lifted MNIST r-LSTM t300 over 0.1, session 22)
   # and 3 + 60 epochs; and Table 2's Transformer row on pMNIST at our recipe, 6 epochs (session
-  # 22's MNIST one: 4.6 epochs in 4.4 minutes alone). About 15-17 minutes.
+  # 22's MNIST one: 4.6 epochs in 4.4 minutes alone). About 17-20 minutes: the p-LSTM full packs
+  # six runs (session 15: three for 3 + 30 epochs in 4.4 minutes, two processes; session 22: nine
+  # packed r-LSTM t300 runs take 1.95 times three's step).
   plan_data_ready /tmp/mnist_ready || exit 1
   RECIPE=_weight_decay_0.1 aux_weights "${GPU[0]}" pmnist plstm_full 1 10 60 0,1,2 0,1,2 \
     "${DECAY01[@]}" &

@@ -72,6 +72,19 @@ packing_bench() {  # GPU: on the idle GPU after a plan's runs, R packed runs in 
   done
 }
 
+mps_depth_bench() {  # GPU: on the idle GPU after a plan's runs, three processes under CUDA MPS
+  # packing 3 and then 6 runs each (r-LSTM t300 with the 1x128 decoder, LSTM t300, MNIST sizes):
+  # what a second setting packed into each process of an MNIST plan costs in time
+  [ "${SKIP_BENCH:-0}" = 1 ] && return
+  local v r
+  for v in rlstm_t300 lstm_t300; do
+    for r in 3 6; do
+      bench packing python3 benchmarks/gpu_groups.py --gpus "$1,$1,$1" --counts 3 --variant "$v" \
+        --runs "$r" --decoder 128 --steps 10 --mps
+    done
+  done
+}
+
 cifar_50() {  # GPU ROW [TAG FLAGS...]: CIFAR-10 LSTM or r-LSTM t300 at session 17's 50-epoch
   # recipe (flips, AdamW decay 0.1, seeds 0-2; the r-LSTM at weight 3 with the 1x128 decoder,
   # 3 + 47 epochs); FLAGS: a lever of the caller's, named by TAG in the workdir

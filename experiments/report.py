@@ -12,9 +12,10 @@ accuracy there: settings and epochs are chosen on validation, never on test). Ti
 the workdir's wall minutes at each run's first evaluation reaching the paper's test accuracy
 (packed runs share their workdir's minutes; runs whose evaluations carry no time show "-").
 Then Table 2 in the paper's layout, each cell's setting chosen on validation (:func:`table2`),
-the paper's contrasts between its chosen cells with Welch's test (:func:`contrasts`), and each
-chosen cell's gap to the paper beside what says whether its runs were done: the epochs of their
-best validation against the planned ones, and their fit to the training subset (:func:`gaps`).
+the paper's contrasts between its chosen cells with Welch's test (:func:`contrasts`), the same
+contrasts at each training recipe both rows ran (:func:`recipe_contrasts`), and each chosen cell's
+gap to the paper beside what says whether its runs were done: the epochs of their best validation
+against the planned ones, and their fit to the training subset (:func:`gaps`).
 """
 import copy
 import json
@@ -314,6 +315,7 @@ def main(workdirs):
   print("\n".join(rows))
   print("\n" + table2(cells))
   print("\n" + contrasts(cells))
+  print("\n" + recipe_contrasts(cells))
   print("\n" + gaps(cells))
 
 
@@ -330,6 +332,13 @@ def _marks(task: str, cell: dict) -> str:
   return marks
 
 
+def _rank(cell: dict) -> tuple:
+  """How a cell ranks among the settings of its row: its mean best-validation accuracy, and on a
+  tie, runs that finished over a stopped copy of them (a run handed over to a later machine: the
+  earlier machine's record is its history up to then)."""
+  return float(np.mean([v for v, _ in cell["chosen"]])), not _stopped(cell)
+
+
 def chosen_cells(cells: dict) -> dict:
   """``(row, column) -> (task, cell)``: of the cells with a validation split, the setting with the
   highest mean best-validation accuracy, per row of Table 2 and task column."""
@@ -337,13 +346,10 @@ def chosen_cells(cells: dict) -> dict:
   for (name, task, _), cell in cells.items():
     if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
       continue
-    # on a tie, runs that finished over a stopped copy of them (a run handed over to a later
-    # machine: the earlier machine's record is its history up to then)
-    rank = (float(np.mean([v for v, _ in cell["chosen"]])), not _stopped(cell))
     key = (name, COLUMNS[task])
-    if key not in chosen or rank > chosen[key][0]:
-      chosen[key] = (rank, task, cell)
-  return {key: (task, cell) for key, (_, task, cell) in chosen.items()}
+    if key not in chosen or _rank(cell) > _rank(chosen[key][1]):
+      chosen[key] = (task, cell)
+  return chosen
 
 
 def welch(a, b) -> tuple[float, float, float]:
@@ -355,6 +361,18 @@ def welch(a, b) -> tuple[float, float, float]:
 # The paper's contrasts: each auxiliary row against the plain LSTM at the same truncation
 CONTRASTS = (("rlstm_t300", "lstm_t300"), ("plstm_t300", "lstm_t300"),
              ("rlstm_full", "lstm_full"), ("plstm_full", "lstm_full"))
+
+
+def _contrast_line(task: str, a: str, b: str, cell_a: dict, cell_b: dict, recipe=None) -> str:
+  """One contrast's table line: our difference of means (test % at best validation), Welch's p
+  (``-`` with one run a side), each side's runs and epochs, the paper's difference."""
+  tests = [[t for _, t in c["chosen"]] for c in (cell_a, cell_b)]
+  p = f"{welch(*tests)[2]:.2g}" if min(len(t) for t in tests) >= 2 else "-"
+  sides = [f"{len(t)}, {max(c['epochs']):.0f}" for t, c in zip(tests, (cell_a, cell_b))]
+  column = COLUMNS[task]
+  return (f"| {task} | {a} - {b} | " + ("" if recipe is None else f"{recipe} | ") +
+          f"{100 * (np.mean(tests[0]) - np.mean(tests[1])):+.2f} | {p} | {sides[0]} | "
+          f"{sides[1]} | {PAPER[a][column] - PAPER[b][column]:+.1f} |")
 
 
 def contrasts(cells: dict) -> str:
@@ -370,11 +388,67 @@ def contrasts(cells: dict) -> str:
       if (a, column) not in chosen or (b, column) not in chosen:
         continue
       (task_a, cell_a), (_, cell_b) = chosen[(a, column)], chosen[(b, column)]
-      tests = [[t for _, t in c["chosen"]] for c in (cell_a, cell_b)]
-      p = (f"{welch(*tests)[2]:.2g}" if min(len(t) for t in tests) >= 2 else "-")
-      sides = [f"{len(t)}, {max(c['epochs']):.0f}" for t, c in zip(tests, (cell_a, cell_b))]
-      lines.append(f"| {task_a} | {a} - {b} | {100 * (np.mean(tests[0]) - np.mean(tests[1])):+.2f} "
-                   f"| {p} | {sides[0]} | {sides[1]} | {PAPER[a][column] - PAPER[b][column]:+.1f} |")
+      lines.append(_contrast_line(task_a, a, b, cell_a, cell_b))
+  return "\n".join(lines)
+
+
+# What only an auxiliary loss reads, how a run's epochs split into auxiliary-only and joint ones,
+# and how the same arithmetic is carried out: two rows of a contrast share a training recipe when
+# every other field agrees (their planned epochs included)
+_NOT_RECIPE = {"aux_weight", "runs.aux_weight", "pretrain_epochs", "train_epochs", "stopped_at_step",
+               "model.aux", "model.aux_length", "model.aux_horizon", "model.aux_min_inside",
+               "model.aux_positions", "model.num_anchors", "model.anchors_per_example",
+               "model.decoder_sizes", "model.decoder_head_sizes", "model.decoder_recurrence",
+               "model.teacher_forcing", "model.recurrence", "model.unroll", "distributed"}
+
+
+def _recipe(items: frozenset, cell: dict) -> frozenset:
+  """A cell's training recipe: its settings but ``_NOT_RECIPE``, with its planned epochs."""
+  return (frozenset((k, v) for k, v in items if k not in _NOT_RECIPE)
+          | {("planned_epochs", json.dumps(cell["planned"]))})
+
+
+def _recipe_label(recipe: frozenset, differ: list) -> str:
+  """The recipe as read: optimizer and rate, weight decay, augmentation, epochs, then ``differ``
+  (what else tells it apart from the other recipes of its task)."""
+  r = {k: json.loads(v) for k, v in recipe}
+  out = f"{r['optimizer']} {r['learning_rate']:g}"
+  out += f", decay {r['weight_decay']:g}" if r.get("weight_decay") else ""
+  out += f", {r['augment']}" if r.get("augment", "none") != "none" else ""
+  shown = {"optimizer", "learning_rate", "weight_decay", "augment", "planned_epochs",
+           "model.horizon"}  # the rows' names say it
+  return ", ".join([f"{out}, {r['planned_epochs']:g} epochs"] +
+                   [f"{k}={json.dumps(r[k])}" for k in differ if k not in shown])
+
+
+def recipe_contrasts(cells: dict) -> str:
+  """The paper's contrasts like for like: for each training recipe (``_recipe``: optimizer,
+  regularisers, schedule, epochs, ...) that both rows of a contrast ran on a task, each row's best
+  setting there on validation (the auxiliary loss's own settings, for A), and their difference as
+  in :func:`contrasts`. The paper names no regulariser, so its contrasts compare with ours at the
+  recipes without one; Table 2's chosen cells may sit at different recipes."""
+  best = {}  # (column, row, recipe) -> (task, cell)
+  for (name, task, items), cell in cells.items():
+    if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
+      continue
+    key = (COLUMNS[task], name, _recipe(items, cell))
+    if key not in best or _rank(cell) > _rank(best[key][1]):
+      best[key] = (task, cell)
+  lines = ["The paper's contrasts at each training recipe both rows ran (A's and B's settings "
+           "there chosen on validation)", "",
+           "| task | A - B | recipe | ours A - B | Welch p | A: runs, epochs | B: runs, epochs | "
+           "paper A - B |", "|---|---|---|---|---|---|---|---|"]
+  for column in range(3):
+    shared = {(a, b): [r for c, name, r in best if (c, name) == (column, a) and (column, b, r) in best]
+              for a, b in CONTRASTS}
+    listed = {r for recipes in shared.values() for r in recipes}
+    for (a, b), recipes in shared.items():
+      labelled = sorted((_recipe_label(r, sorted(k for k, v in r if any((k, v) not in other
+                                                                        for other in listed))), r)
+                        for r in recipes)
+      for label, r in labelled:
+        (task, cell_a), (_, cell_b) = best[(column, a, r)], best[(column, b, r)]
+        lines.append(_contrast_line(task, a, b, cell_a, cell_b, label))
   return "\n".join(lines)
 
 

@@ -520,3 +520,37 @@ def test_compact_results_keeps_what_the_reports_print(tmp_path, capsys):
     compact_results.main([wd])
   with pytest.raises(SystemExit, match="not a directory"):
     compact_results.main([str(tmp_path / "missing")])
+
+
+def test_report_contrasts_each_training_recipe_both_rows_ran(tmp_path, capsys):
+  from scipy import stats
+
+  def run(name, preset, val_test, recipe, **runs):
+    wd = _evaluated(tmp_path, name, preset, val_test, **runs)
+    path = tmp_path / name / "config.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **recipe}))
+    return wd
+
+  adam = {"optimizer": "adam", "weight_decay": 0.0}
+  decay = {"optimizer": "adamw", "weight_decay": 0.1}
+  aux = {"pretrain_epochs": 3, "train_epochs": 30}  # 33 planned, as the LSTM's
+  wds = [
+      run("r_adam", "rlstm_t300", [(0.50, 0.52), (0.52, 0.53)], {**adam, **aux}),
+      # at decay 0.1 the r-LSTM's weight 3 is chosen on validation over weight 1
+      run("r_decay", "rlstm_t300", [(0.60, 0.70), (0.61, 0.71), (0.65, 0.58), (0.64, 0.56)],
+          {**decay, **aux}, seeds=[0, 1, 0, 1], aux_weight=[1.0, 1.0, 3.0, 3.0]),
+      run("l_adam", "lstm_t300", [(0.50, 0.49), (0.50, 0.51)], {**adam, "train_epochs": 33}),
+      run("l_decay", "lstm_t300", [(0.55, 0.54), (0.56, 0.52)], {**decay, "train_epochs": 33}),
+      # the same optimizer and decay for fewer planned epochs: another recipe, no r-LSTM there
+      run("l_short", "lstm_t300", [(0.70, 0.69), (0.71, 0.70)], {**decay, "train_epochs": 30}),
+  ]
+  report.main(wds)
+  out = capsys.readouterr().out
+  table = out.split("at each training recipe")[1].split("\n\n")[1]
+  p_adam = stats.ttest_ind([0.52, 0.53], [0.49, 0.51], equal_var=False).pvalue
+  p_decay = stats.ttest_ind([0.58, 0.56], [0.54, 0.52], equal_var=False).pvalue
+  assert table.splitlines()[2:] == [
+      f"| cifar10_jpeg_lossy | rlstm_t300 - lstm_t300 | adam 0.001, 33 epochs | +2.50 | "
+      f"{p_adam:.2g} | 2, 0 | 2, 0 | +16.9 |",
+      f"| cifar10_jpeg_lossy | rlstm_t300 - lstm_t300 | adamw 0.001, decay 0.1, 33 epochs | +4.00 | "
+      f"{p_decay:.2g} | 2, 0 | 2, 0 | +16.9 |"]

@@ -1,5 +1,6 @@
-"""Is one setting above another? Each run's test accuracy at its best validation evaluation, each
-group's mean ± std, and Welch's t-test (unequal variances): the contrasts of docs/results.md.
+"""Is one setting above another? Each run's test accuracy at its best validation evaluation (with
+that epoch, and the run's last accuracy on the training subset), each group's mean ± std, and
+Welch's t-test (unequal variances): the contrasts of docs/results.md.
 
   python experiments/contrast.py WORKDIR[:KEY=VALUE,...] ... --against WORKDIR[:KEY=VALUE,...] ...
 
@@ -28,26 +29,33 @@ else:  # run as a file (python experiments/contrast.py): this folder is on sys.p
 
 
 def runs(args) -> list[dict]:
-  """Every run the arguments select: ``{"workdir", "seed", "validation", "test"}`` (fractions;
-  validation None without a split)."""
+  """Every run the arguments select: ``{"workdir", "seed", "validation", "test", "epoch", "fit"}``
+  (accuracies as fractions; validation and its epoch None without a split; fit, the run's last
+  evaluation of the training subset, None without one)."""
   out = []
   for arg in args:
-    wd, _, selected = report.selected_runs(arg)
+    wd, results, selected = report.selected_runs(arg)
+    fit = report.last_training_subset(results)
     chosen = []
     for i, own, final, curve in selected:
-      best = report.chosen_on_validation(curve)
+      best = report.best_evaluation(curve)  # (epoch, test, validation)
       test = best[1] if best else final
       if test is None:
         continue  # not evaluated yet
       seeds = (own.get("runs") or {}).get("seeds") or []
       chosen.append({"workdir": os.path.basename(os.path.normpath(wd)),
                      "seed": seeds[i] if i < len(seeds) else own.get("seed"),
-                     "validation": best[0] if best else None, "test": test})
+                     "validation": best[2] if best else None, "test": test,
+                     "epoch": best[0] if best else None, "fit": report.accuracy_of_run(fit, i)})
     if not chosen:
       raise SystemExit(f"error: {arg}: no evaluated run of {wd} matches; check the workdir and "
                        "the KEY=VALUE filter")
     out += chosen
   return out
+
+
+def _percent(accuracy) -> str:
+  return "-" if accuracy is None else f"{100 * accuracy:.1f}"
 
 
 def main(argv):
@@ -57,12 +65,14 @@ def main(argv):
                       help="WORKDIR[:KEY=VALUE,...] of the group it is compared with")
   a = parser.parse_args(argv)
   groups = [runs(a.workdirs), runs(a.against)]
-  print("| group | workdir | seed | validation % | test % |")
-  print("|---|---|---|---|---|")
+  print("| group | workdir | seed | validation % | test % | best epoch | "
+        "training subset % at the end |")
+  print("|---" * 7 + "|")
   for name, group in zip("AB", groups):
     for r in group:
-      val = "-" if r["validation"] is None else f"{100 * r['validation']:.1f}"
-      print(f"| {name} | {r['workdir']} | {r['seed']} | {val} | {100 * r['test']:.1f} |")
+      val, test, fit = (_percent(r[k]) for k in ("validation", "test", "fit"))
+      epoch = "-" if r["epoch"] is None else f"{r['epoch']:g}"
+      print(f"| {name} | {r['workdir']} | {r['seed']} | {val} | {test} | {epoch} | {fit} |")
   tests = [[r["test"] for r in g] for g in groups]
   print(f"\nA: {report.mean_std(tests[0])} ({len(tests[0])} runs); "
         f"B: {report.mean_std(tests[1])} ({len(tests[1])} runs); "

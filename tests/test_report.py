@@ -340,6 +340,8 @@ def test_contrast_selects_runs_and_agrees_with_welchs_formula(tmp_path, capsys):
   # only the weight-3 run of the sweep, with each packed run's seed, at its best validation
   assert "| A | sweep | 0 | 61.0 | 54.0 |" in out and "| A | sweep | 0 | 60.0" not in out
   assert "| A | seeds | 2 | 59.0 | 53.5 |" in out and "| B | lstm | 1 | 55.0 | 49.0 |" in out
+  # each run's epoch of best validation beside it; these workdirs evaluate no training subset
+  assert "| A | sweep | 0 | 61.0 | 54.0 | 1 | - |" in out
   a, b = np.array([0.54, 0.52, 0.535]), np.array([0.50, 0.49, 0.505])
   va, vb = a.var(ddof=1) / 3, b.var(ddof=1) / 3
   t = (a.mean() - b.mean()) / np.sqrt(va + vb)
@@ -366,6 +368,16 @@ def test_contrast_selects_runs_and_agrees_with_welchs_formula(tmp_path, capsys):
   contrast.main([decay + ":weight_decay=0.3", "--against", decay + ":weight_decay=0.1"])
   out = capsys.readouterr().out
   assert "| A | decay | 0 | 50.0 | 40.0 |" in out and "| B | decay | 1 | 61.0 | 57.0 |" in out
+  # and each packed run's own last accuracy on the training subset
+  _set_history(tmp_path, "lstm", [
+      {"epoch": 1.0, "runs": [{"accuracy": a} for a in (0.50, 0.49, 0.505)],
+       "validation": {"runs": [{"accuracy": a} for a in (0.57, 0.55, 0.56)]},
+       "train_subset": {"runs": [{"accuracy": a} for a in (0.70, 0.80, 0.90)]}},
+      {"epoch": 2.0, "runs": [{"accuracy": 0.1}] * 3,
+       "validation": {"runs": [{"accuracy": 0.1}] * 3},
+       "train_subset": {"runs": [{"accuracy": a} for a in (0.71, 0.81, 0.91)]}}])
+  contrast.main([seeds, "--against", lstm])
+  assert "| B | lstm | 1 | 55.0 | 49.0 | 1 | 81.0 |" in capsys.readouterr().out
   assert "A: 40.5 ± 0.7 (2 runs); B: 56.5 ± 0.7 (2 runs)" in out
 
 

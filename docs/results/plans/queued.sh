@@ -75,8 +75,7 @@ plan_session23_pmnist_transformer() {
   # minutes alone for 4.6 epochs (96.7 +- 0.3). For a machine that comes with 650-1,050
   # device-seconds, or what a plan leaves; session23_full runs it for 6 epochs beside its rows.
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=pmnist run "${GPU[0]}" pmnist_transformer_5_epochs_seeds_0_2 transformer \
-    "${TRANSFORMER10[@]}" --config.train_epochs=5 &
+  transformer_epochs "${GPU[0]}" pmnist 5 &
 }
 
 plan_session23_full() {
@@ -97,8 +96,7 @@ plan_session23_full() {
   TASK=mnist run "${GPU[1]}" mnist_rlstm_full_decoder_128_aux_weight_3_weight_decay_0.3_63_epochs_seeds_0_2 \
     rlstm_full "${AUX63[@]}" --config.aux_weight=3 --config.optimizer=adamw \
     --config.weight_decay=0.3 &
-  TASK=pmnist run "${GPU[2]}" pmnist_transformer_6_epochs_seeds_0_2 transformer \
-    "${TRANSFORMER10[@]}" --config.train_epochs=6 &
+  transformer_epochs "${GPU[2]}" pmnist 6 &
 }
 
 plan_session17_transformer() {
@@ -112,8 +110,7 @@ plan_session17_transformer() {
   # rate (97.9 there, 1 seed), 6 seeds each, chosen on validation.
   local full=(--config.train_epochs=33 --config.runs.seeds="(0,1,2,3,4,5)")
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=mnist run "${GPU[0]}" mnist_transformer_10_epochs_seeds_0_2 transformer \
-    "${TRANSFORMER10[@]}" &
+  transformer_epochs "${GPU[0]}" mnist 10 &
   (TASK=mnist run "${GPU[1]}" mnist_lstm_full_warmup_1000_seeds_0_5 lstm_full "${full[@]}" \
      --config.warmup_steps=1000
    TASK=mnist run "${GPU[1]}" mnist_lstm_full_rmsprop_constant_seeds_0_5 lstm_full "${full[@]}" \

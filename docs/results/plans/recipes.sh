@@ -15,6 +15,12 @@ AUX63=(--config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS
 # the Transformer, cuDNN attention (session 8), 10 epochs, 3 seeds packed
 TRANSFORMER10=(--config.model.attention=cudnn --config.train_epochs=10 "${SEEDS3[@]}")
 
+transformer_epochs() {  # GPU TASK EPOCHS: Table 2's Transformer row at our recipe (cuDNN
+  # attention as session 8's CIFAR-10 run), seeds 0-2 packed, for EPOCHS
+  TASK="$2" run "$1" "$2_transformer_$3_epochs_seeds_0_2" transformer \
+    --config.model.attention=cudnn --config.train_epochs="$3" "${SEEDS3[@]}"
+}
+
 lstm_63() {  # GPU TASK ROW [TAG FLAGS...]: an LSTM row at 63 epochs, seeds 0-2, like for like
   # with AUX63's runs; FLAGS: a recipe of the caller's, named by TAG in the workdir
   TASK="$2" run "$1" "$2_$3${4:+_$4}_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 \

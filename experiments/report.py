@@ -339,17 +339,23 @@ def _rank(cell: dict) -> tuple:
   return float(np.mean([v for v, _ in cell["chosen"]])), not _stopped(cell)
 
 
+def _best_cells(cells: dict, group) -> dict:
+  """``group(row, task, items, cell) -> (task, cell)``: of Table 2's cells with a validation split,
+  the best ranked (``_rank``) of each group."""
+  best = {}
+  for (name, task, items), cell in cells.items():
+    if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
+      continue
+    key = group(name, task, items, cell)
+    if key not in best or _rank(cell) > _rank(best[key][1]):
+      best[key] = (task, cell)
+  return best
+
+
 def chosen_cells(cells: dict) -> dict:
   """``(row, column) -> (task, cell)``: of the cells with a validation split, the setting with the
   highest mean best-validation accuracy, per row of Table 2 and task column."""
-  chosen = {}
-  for (name, task, _), cell in cells.items():
-    if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
-      continue
-    key = (name, COLUMNS[task])
-    if key not in chosen or _rank(cell) > _rank(chosen[key][1]):
-      chosen[key] = (task, cell)
-  return chosen
+  return _best_cells(cells, lambda name, task, items, cell: (name, COLUMNS[task]))
 
 
 def welch(a, b) -> tuple[float, float, float]:
@@ -427,13 +433,8 @@ def recipe_contrasts(cells: dict) -> str:
   setting there on validation (the auxiliary loss's own settings, for A), and their difference as
   in :func:`contrasts`. The paper names no regulariser, so its contrasts compare with ours at the
   recipes without one; Table 2's chosen cells may sit at different recipes."""
-  best = {}  # (column, row, recipe) -> (task, cell)
-  for (name, task, items), cell in cells.items():
-    if name not in PAPER or task not in COLUMNS or not cell["chosen"]:
-      continue
-    key = (COLUMNS[task], name, _recipe(items, cell))
-    if key not in best or _rank(cell) > _rank(best[key][1]):
-      best[key] = (task, cell)
+  best = _best_cells(cells, lambda name, task, items, cell: (COLUMNS[task], name,
+                                                             _recipe(items, cell)))
   lines = ["The paper's contrasts at each training recipe both rows ran (A's and B's settings "
            "there chosen on validation)", "",
            "| task | A - B | recipe | ours A - B | Welch p | A: runs, epochs | B: runs, epochs | "

@@ -328,7 +328,7 @@ def _marks(task: str, cell: dict) -> str:
   """What a Table 2 entry must say of its cell: JPEG-derived data, runs stopped short."""
   marks = ", JPEG-lossy" if "lossy" in task else ""
   if _stopped(cell):
-    marks += f", stopped at epoch {max(cell['epochs']):.0f}"
+    marks += f", stopped at epoch {round(max(cell['epochs']), 1):g}"  # 4.6, not 5: never up
   return marks
 
 

@@ -463,7 +463,7 @@ def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_p
   assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 57.5 ± 0.7 (2, JPEG-lossy) | 65.9 |" in out
   # alone, the stopped runs fill the cell, marked as such
   report.main([cut])
-  assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 17) | 65.9 |" in capsys.readouterr().out
+  assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 16.9) | 65.9 |" in capsys.readouterr().out
 
 
 def test_a_handed_over_run_is_chosen_over_its_earlier_stopped_copy(tmp_path, capsys):

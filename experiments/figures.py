@@ -36,7 +36,8 @@ series whose runs stopped before their planned end says at which epoch.
 
 ``memory`` (the mechanism, ours): ``experiments/inspect_run.py --probe_examples N`` outputs, the
 linear probe's R^2 of each input from the final state by distance from the end, one series per
-run (named ``NAME`` or by the file), beside what the label alone predicts.
+name (``NAME``, or the file's): inspections given one name (the seeds of a setting) pool into
+mean ± std. Beside them, what the label alone predicts.
 """
 import argparse
 import json
@@ -324,7 +325,7 @@ def length(sweeps, workdirs, out: str) -> None:
 
 
 def memory(inspections, out: str) -> None:
-  named = []
+  named = {}  # name -> [bands, ...]: inspections given one NAME pool (seeds of one setting)
   for arg in inspections:
     name, _, path = arg.rpartition("=")
     name = name or os.path.splitext(os.path.basename(path))[0].removeprefix("inspect_")
@@ -335,22 +336,30 @@ def memory(inspections, out: str) -> None:
       raise SystemExit(f"error: {path}: {e}")
     if not bands:
       raise SystemExit(f"error: {path} has no probe; run inspect_run.py with --probe_examples N")
-    named.append((name, bands))
-  distances = [tuple(b["distance"]) for b in named[0][1]]
-  if any([tuple(b["distance"]) for b in bands] != distances for _, bands in named):
+    named.setdefault(name, []).append(bands)
+  first = next(iter(named.values()))[0]
+  distances = [tuple(b["distance"]) for b in first]
+  if any([tuple(b["distance"]) for b in bands] != distances
+         for runs in named.values() for bands in runs):
     raise SystemExit("error: the inspections' probes have different distance bands (sequence "
                      "lengths); compare runs of one task")
-  print("Probe R^2 of each input from the final state, by steps before the end\n")
-  print("| run | " + " | ".join(f"{lo}-{hi}" for lo, hi in distances) + " |")
+  r2 = {name: np.array([[b["r2"] for b in bands] for bands in runs]) for name, runs in named.items()}
+  print("Probe R^2 of each input from the final state, by steps before the end (mean ± std over "
+        "the inspections given one name)\n")
+  print("| run (inspections) | " + " | ".join(f"{lo}-{hi}" for lo, hi in distances) + " |")
   print("|---|" + "---|" * len(distances))
-  label_only = [b["r2_from_the_label"] for b in named[0][1]]
-  for name, bands in named + [("from the label alone", None)]:
-    values = label_only if bands is None else [b["r2"] for b in bands]
-    print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
+  spread = {name: values.std(0, ddof=1) if len(values) > 1 else None for name, values in r2.items()}
+  for name, values in r2.items():
+    std = [None] * values.shape[1] if spread[name] is None else spread[name]
+    cells = [f"{m:.3f}" + ("" if s is None else f" ± {s:.3f}") for m, s in zip(values.mean(0), std)]
+    print(f"| {name} ({len(values)}) | " + " | ".join(cells) + " |")
+  label_only = [b["r2_from_the_label"] for b in first]
+  print("| from the label alone | " + " | ".join(f"{v:.3f}" for v in label_only) + " |")
   mids = [(lo + hi) / 2 for lo, hi in distances]
   fig, ax = plt.subplots(figsize=(7, 4))
-  for i, (name, bands) in enumerate(named):
-    ax.plot(mids, [b["r2"] for b in bands], "o-", color=f"C{i}", label=name)
+  for i, (name, values) in enumerate(r2.items()):
+    ax.errorbar(mids, values.mean(0), yerr=spread[name], fmt="o-", color=f"C{i}", capsize=3,
+                label=f"{name} ({len(values)})")
   ax.plot(mids, label_only, "k--", label="from the label alone")
   ax.axhline(0, color="grey", lw=0.5)
   ax.set(xlabel="steps before the end of the sequence", ylabel="probe R^2 of the input")

@@ -490,10 +490,15 @@ def test_figures_memory_tables_the_probe_by_distance(tmp_path, capsys):
   png = tmp_path / "memory.png"
   out = _draw(capsys, png, "memory", "ours=" + inspection("a", [0.7, 0.4]),
               inspection("lstm_t300", [0.6, -0.1]))
-  assert "| run | 0-9 | 10-19 |" in out
-  assert "| ours | 0.700 | 0.400 |" in out
-  assert "| lstm_t300 | 0.600 | -0.100 |" in out  # named by its file
+  assert "| run (inspections) | 0-9 | 10-19 |" in out
+  assert "| ours (1) | 0.700 | 0.400 |" in out
+  assert "| lstm_t300 (1) | 0.600 | -0.100 |" in out  # named by its file
   assert "| from the label alone | 0.010 | 0.010 |" in out
+  # the seeds of one setting, given one name, pool into mean ± std
+  out = _draw(capsys, png, "memory", "r=" + inspection("s0", [0.7, 0.4]),
+              "r=" + inspection("s1", [0.5, 0.2]), "lstm=" + inspection("l0", [0.6, -0.1]))
+  assert "| r (2) | 0.600 ± 0.141 | 0.300 ± 0.141 |" in out
+  assert "| lstm (1) | 0.600 | -0.100 |" in out
   bare = tmp_path / "bare.json"
   bare.write_text(json.dumps({"loss": 1.0}))
   with pytest.raises(SystemExit, match="run inspect_run.py with --probe_examples N"):

@@ -48,12 +48,9 @@ plan_session23_long() {
   # machine may have left, mps_depth_bench: what packing 6 runs a process instead of 3 costs
   # (session23_full packs six p-LSTM full runs).
   plan_data_ready /tmp/mnist_ready || exit 1
-  local long=("${P128[@]}" "${SEEDS3[@]}" --config.pretrain_epochs=3 --config.train_epochs=100)
-  TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
-    rlstm_t300 "${long[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
+  pmnist_rlstm_t300_long "${GPU[0]}" &
   TASK=mnist run "${GPU[1]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_103_epochs_seeds_0_2 \
-    rlstm_t300 "${long[@]}" --config.aux_weight=3 --config.optimizer=adamw \
-    --config.weight_decay=0.3 &
+    rlstm_t300 "${AUX103[@]}" --config.aux_weight=3 "${DECAY03[@]}" &
   wait
   mps_depth_bench "${GPU[0]}"
 }
@@ -65,9 +62,7 @@ plan_session22_pmnist_long() {
   # them, test 91.9 +- 0.3 (the paper's 92.8). About 12 minutes (session 21: 61 epochs in 9.9
   # minutes with the GPU shared two ways).
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
-    rlstm_t300 "${P128[@]}" "${SEEDS3[@]}" --config.pretrain_epochs=3 --config.train_epochs=100 \
-    --config.aux_weight=30 "${DECAY01[@]}" &
+  pmnist_rlstm_t300_long "${GPU[0]}" &
 }
 
 plan_session23_pmnist_transformer() {
@@ -96,8 +91,7 @@ plan_session23_full() {
   RECIPE=_weight_decay_0.1 aux_weights "${GPU[0]}" pmnist plstm_full 1 10 60 0,1,2 0,1,2 \
     "${DECAY01[@]}" &
   TASK=mnist run "${GPU[1]}" mnist_rlstm_full_decoder_128_aux_weight_3_weight_decay_0.3_63_epochs_seeds_0_2 \
-    rlstm_full "${AUX63[@]}" --config.aux_weight=3 --config.optimizer=adamw \
-    --config.weight_decay=0.3 &
+    rlstm_full "${AUX63[@]}" --config.aux_weight=3 "${DECAY03[@]}" &
   transformer_epochs "${GPU[2]}" pmnist 6 &
 }
 

@@ -590,8 +590,7 @@ plan_session22_decay() {
   # 3 processes of 3.
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_63_epochs_seeds_0_2 \
-    rlstm_t300 "${AUX63[@]}" --config.aux_weight=3 --config.optimizer=adamw \
-    --config.weight_decay=0.3 &
+    rlstm_t300 "${AUX63[@]}" --config.aux_weight=3 "${DECAY03[@]}" &
   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_full_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_full "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
   (lstm_63 "${GPU[2]}" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
@@ -605,6 +604,5 @@ plan_session22_transformer_short() {
   # Table 2's Transformer row on MNIST, never run at its own recipe, at session17_transformer's
   # recipe cut to 5 epochs (about 45 s an epoch alone for 3 packed seeds) so that it fits.
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=mnist run "${GPU[0]}" mnist_transformer_5_epochs_seeds_0_2 transformer \
-    "${TRANSFORMER10[@]}" --config.train_epochs=5 &
+  transformer_epochs "${GPU[0]}" mnist 5 &
 }

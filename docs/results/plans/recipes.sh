@@ -9,16 +9,21 @@ D128=(--config.aux_weight=3 --config.model.decoder_sizes="(128,)")
 P128=(--config.model.decoder_sizes="(128,)")
 # AdamW weight decay 0.1, with CIFAR-10's random flips the regularised recipe (session 13's choice)
 DECAY01=(--config.optimizer=adamw --config.weight_decay=0.1)
+DECAY03=(--config.optimizer=adamw --config.weight_decay=0.3)
 REGULAR=(--config.augment=flip "${DECAY01[@]}")
 SEEDS3=(--config.runs.seeds="(0,1,2)")
 AUX63=(--config.pretrain_epochs=3 --config.train_epochs=60 "${P128[@]}" "${SEEDS3[@]}")  # 3 + 60
-# the Transformer, cuDNN attention (session 8), 10 epochs, 3 seeds packed
-TRANSFORMER10=(--config.model.attention=cudnn --config.train_epochs=10 "${SEEDS3[@]}")
-
+AUX103=(--config.pretrain_epochs=3 --config.train_epochs=100 "${P128[@]}" "${SEEDS3[@]}")  # 3 + 100
 transformer_epochs() {  # GPU TASK EPOCHS: Table 2's Transformer row at our recipe (cuDNN
   # attention as session 8's CIFAR-10 run), seeds 0-2 packed, for EPOCHS
   TASK="$2" run "$1" "$2_transformer_$3_epochs_seeds_0_2" transformer \
     --config.model.attention=cudnn --config.train_epochs="$3" "${SEEDS3[@]}"
+}
+
+pmnist_rlstm_t300_long() {  # GPU: pMNIST r-LSTM t300 (weight 30) at AdamW decay 0.1, 3 + 100
+  # epochs (session 21's 3 + 60 had its best epochs at its end)
+  TASK=pmnist run "$1" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
+    rlstm_t300 "${AUX103[@]}" --config.aux_weight=30 "${DECAY01[@]}"
 }
 
 lstm_63() {  # GPU TASK ROW [TAG FLAGS...]: an LSTM row at 63 epochs, seeds 0-2, like for like
@@ -73,9 +78,14 @@ packing_bench() {  # GPU: on the idle GPU after a plan's runs, R packed runs in 
   for v in rlstm_t300 lstm_t300; do
     CUDA_VISIBLE_DEVICES="$1" bench packing python3 benchmarks/packed_runs.py --recurrence fused \
       --variant "$v" --runs 3,9 --decoder 128 --steps 10
-    bench packing python3 benchmarks/gpu_groups.py --gpus "$1,$1,$1" --counts 3 --variant "$v" \
-      --runs 3 --decoder 128 --steps 10 --mps
+    mps_groups "$1" "$v" 3
   done
+}
+
+mps_groups() {  # GPU VARIANT RUNS: three processes on GPU under CUDA MPS, RUNS packed runs each, at
+  # MNIST sizes (1x128 decoder for the r-LSTM)
+  bench packing python3 benchmarks/gpu_groups.py --gpus "$1,$1,$1" --counts 3 --variant "$2" \
+    --runs "$3" --decoder 128 --steps 10 --mps
 }
 
 mps_depth_bench() {  # GPU: on the idle GPU after a plan's runs, three processes under CUDA MPS
@@ -84,10 +94,7 @@ mps_depth_bench() {  # GPU: on the idle GPU after a plan's runs, three processes
   [ "${SKIP_BENCH:-0}" = 1 ] && return
   local v r
   for v in rlstm_t300 lstm_t300; do
-    for r in 3 6; do
-      bench packing python3 benchmarks/gpu_groups.py --gpus "$1,$1,$1" --counts 3 --variant "$v" \
-        --runs "$r" --decoder 128 --steps 10 --mps
-    done
+    for r in 3 6; do mps_groups "$1" "$v" "$r"; done
   done
 }
 

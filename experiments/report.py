@@ -96,6 +96,12 @@ def setting_items(config: dict) -> frozenset:
                    if k not in _NOT_SETTINGS)
 
 
+def _differing(items: frozenset, others) -> list:
+  """The keys whose value in ``items`` (``(key, value)`` pairs) some of ``others`` lacks: what tells
+  a setting apart from the others it is listed with."""
+  return sorted(k for k, v in items if any((k, v) not in other for other in others))
+
+
 def accuracy_of_run(entry, i: int):
   """Run ``i``'s accuracy in one evaluation's entry (packed: its ``runs``), or None."""
   return metrics.run_accuracy(entry, i) if entry else None
@@ -296,7 +302,7 @@ def main(workdirs):
   rows = []
   for (name, task, items), cell in cells.items():
     siblings = groups[(name, task)]
-    differ = sorted(k for k, v in items if any((k, v) not in other for other in siblings))
+    differ = _differing(items, siblings)
     flat = dict(items)
     setting = ", ".join([cell["setting"]] + [f"{k}={flat[k]}" for k in differ])
     paper = _paper(name, task)
@@ -401,11 +407,12 @@ def contrasts(cells: dict) -> str:
 # What only an auxiliary loss reads, how a run's epochs split into auxiliary-only and joint ones,
 # and how the same arithmetic is carried out: two rows of a contrast share a training recipe when
 # every other field agrees (their planned epochs included)
-_NOT_RECIPE = {"aux_weight", "runs.aux_weight", "pretrain_epochs", "train_epochs", "stopped_at_step",
-               "model.aux", "model.aux_length", "model.aux_horizon", "model.aux_min_inside",
-               "model.aux_positions", "model.num_anchors", "model.anchors_per_example",
-               "model.decoder_sizes", "model.decoder_head_sizes", "model.decoder_recurrence",
-               "model.teacher_forcing", "model.recurrence", "model.unroll", "distributed"}
+_NOT_RECIPE = {"aux_weight", "runs.aux_weight", "pretrain_epochs", "train_epochs",
+               "stopped_at_step", "model.aux", "model.aux_length", "model.aux_horizon",
+               "model.aux_min_inside", "model.aux_positions", "model.num_anchors",
+               "model.anchors_per_example", "model.decoder_sizes", "model.decoder_head_sizes",
+               "model.decoder_recurrence", "model.teacher_forcing", "model.recurrence",
+               "model.unroll", "distributed"}
 
 
 def _recipe(items: frozenset, cell: dict) -> frozenset:
@@ -414,9 +421,9 @@ def _recipe(items: frozenset, cell: dict) -> frozenset:
           | {("planned_epochs", json.dumps(cell["planned"]))})
 
 
-def _recipe_label(recipe: frozenset, differ: list) -> str:
-  """The recipe as read: optimizer and rate, weight decay, augmentation, epochs, then ``differ``
-  (what else tells it apart from the other recipes of its task)."""
+def _recipe_label(recipe: frozenset, others) -> str:
+  """The recipe as read: optimizer and rate, weight decay, augmentation, epochs, then what else
+  tells it apart from ``others`` (the other recipes listed for its task)."""
   r = {k: json.loads(v) for k, v in recipe}
   out = f"{r['optimizer']} {r['learning_rate']:g}"
   out += f", decay {r['weight_decay']:g}" if r.get("weight_decay") else ""
@@ -424,7 +431,8 @@ def _recipe_label(recipe: frozenset, differ: list) -> str:
   shown = {"optimizer", "learning_rate", "weight_decay", "augment", "planned_epochs",
            "model.horizon"}  # the rows' names say it
   return ", ".join([f"{out}, {r['planned_epochs']:g} epochs"] +
-                   [f"{k}={json.dumps(r[k])}" for k in differ if k not in shown])
+                   [f"{k}={json.dumps(r[k])}" for k in _differing(recipe, others)
+                    if k not in shown])
 
 
 def recipe_contrasts(cells: dict) -> str:
@@ -440,14 +448,12 @@ def recipe_contrasts(cells: dict) -> str:
            "| task | A - B | recipe | ours A - B | Welch p | A: runs, epochs | B: runs, epochs | "
            "paper A - B |", "|---|---|---|---|---|---|---|---|"]
   for column in range(3):
-    shared = {(a, b): [r for c, name, r in best if (c, name) == (column, a) and (column, b, r) in best]
+    shared = {(a, b): [r for c, name, r in best
+                       if (c, name) == (column, a) and (column, b, r) in best]
               for a, b in CONTRASTS}
     listed = {r for recipes in shared.values() for r in recipes}
     for (a, b), recipes in shared.items():
-      labelled = sorted((_recipe_label(r, sorted(k for k, v in r if any((k, v) not in other
-                                                                        for other in listed))), r)
-                        for r in recipes)
-      for label, r in labelled:
+      for label, r in sorted((_recipe_label(r, listed), r) for r in recipes):
         (task, cell_a), (_, cell_b) = best[(column, a, r)], best[(column, b, r)]
         lines.append(_contrast_line(task, a, b, cell_a, cell_b, label))
   return "\n".join(lines)

@@ -22,6 +22,8 @@
 #       full at a warm-up and at RMSprop
 #     session21_plstm_long (GPUS="0"): MNIST p-LSTM t300 at 3 + 60 epochs and AdamW decay 0.1,
 #       about 18-20 minutes: only for a machine that came at the first try
+#     session24_decoder (GPUS="0"): pMNIST r-LSTM full with the paper's 2x256 decoder, Adam,
+#       3 + 30 epochs, like for like with session 18's 1x128: about 17 minutes, first try only
 #   CIFAR-10 (the setup call and four stage calls first):
 #     session22_cifar_dropout (GPUS="0 0"): r-LSTM t300 and LSTM t300 with head dropout 0.5, 50
 #       epochs, beside LSTM t300 without it
@@ -123,6 +125,20 @@ plan_session21_plstm_long() {
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_plstm_t300_decoder_128_aux_weight_1_weight_decay_0.1_63_epochs_seeds_0_2 \
     plstm_t300 "${AUX63[@]}" --config.aux_weight=1 "${DECAY01[@]}"
+}
+
+plan_session24_decoder() {
+  # Issue 12's untested lead for pMNIST r-LSTM full (92.9 +- 0.6 at decay 0.1, the paper's 95.2,
+  # the largest pMNIST gap): the paper's 2x256 decoder, which every r-LSTM run since session 10
+  # replaced by 1x128 on CIFAR-10's evidence alone (session 9: level there at 2.9x less GPU time).
+  # Like for like with session 18's 1x128 cell (weight 30, Adam, 3 + 30 epochs: validation 92.4 +-
+  # 0.8, test 90.8 +- 0.5), seeds 0-2 packed, alone (GPUS="0"; the setup call as session15_mnist).
+  # 2x256 runs on lax.scan, not the fused kernel (128 units at most): about 60 ms a step for 3
+  # packed runs (benchmarks/RESULTS.md, 2x256 at R=4: 72 ms), so about 17 minutes; a plan for a
+  # machine that came at the first try. If validation favours it, the decay-0.1 3 + 60 run next.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  TASK=pmnist run "${GPU[0]}" pmnist_rlstm_full_decoder_256x256_aux_weight_30_seeds_0_2 \
+    rlstm_full "${AUX[@]}" --config.aux_weight=30 "${SEEDS3[@]}" &
 }
 
 plan_session22_cifar_dropout() {

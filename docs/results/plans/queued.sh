@@ -6,13 +6,17 @@
 # plans that setup call with .carry/cifar_1 and then one `stage` call per further part.
 # In the order to run them; which one a try takes depends on the device-seconds `status` gives
 # before it (a machine's start and setup take about 135, the stop and transfer about 170):
-# 1,350 or more: session24_long; 650-1,350: session23_pmnist_transformer; less: none (a start
-# that cannot finish a plan spends the budget on runs that stop early). What a plan leaves, 650 or
-# more, goes the same way (session 22 ran its MNIST Transformer on the 578 session22_decay left; it
-# stopped at epoch 4.6 of 5).
+# 1,350 or more: session24_long; 1,150-1,350: session24_mnist_long; 900-1,150:
+# session24_pmnist_lstm; 650-900: session23_pmnist_transformer; less: none (a start that cannot
+# finish a plan spends the budget on runs that stop early). What a plan leaves, 650 or more, goes
+# the same way (session 22 ran its MNIST Transformer on the 578 session22_decay left; it stopped at
+# epoch 4.6 of 5). Session 23's refused calls cost 676 before a machine came.
 #   MNIST and pMNIST (one setup call):
 #     session24_long (GPUS="0 0"): MNIST r-LSTM t300 at AdamW decay 0.3, 3 + 100 epochs, beside
 #       the pMNIST LSTM t300 at 0.1 for 103 epochs, about 15-17 minutes; then mps_depth_bench
+#     session24_mnist_long (GPUS="0"): its MNIST half alone, about 14 minutes
+#     session24_pmnist_lstm (GPUS="0 0"): its pMNIST half beside the pMNIST Transformer (5
+#       epochs), about 8-10 minutes
 #     session23_pmnist_transformer (GPUS="0"): the pMNIST Transformer at our recipe, 5 epochs,
 #       about 5 minutes
 #     session23_full (GPUS="0 0 0"): pMNIST p-LSTM full at decay 0.1 (weights 1 and 10), MNIST
@@ -48,18 +52,34 @@ plan_session24_long() {
   # may have left, mps_depth_bench: what packing 6 runs a process instead of 3 costs
   # (session23_full packs six p-LSTM full runs).
   plan_data_ready /tmp/mnist_ready || exit 1
-  TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_103_epochs_seeds_0_2 \
-    rlstm_t300 "${AUX103[@]}" --config.aux_weight=3 "${DECAY03[@]}" &
-  TASK=pmnist run "${GPU[1]}" pmnist_lstm_t300_weight_decay_0.1_103_epochs_seeds_0_2 lstm_t300 \
-    --config.train_epochs=103 "${SEEDS3[@]}" "${DECAY01[@]}" &
+  mnist_rlstm_t300_long "${GPU[0]}" &
+  pmnist_lstm_t300_long "${GPU[1]}" &
   wait
   mps_depth_bench "${GPU[0]}"
+}
+
+plan_session24_mnist_long() {
+  # The MNIST half of session24_long alone (GPUS="0"; the setup call as session15_mnist), for a
+  # machine that comes with 1,150-1,350 device-seconds: about 14 minutes (session 23 ran the same
+  # model's pMNIST run, 101 epochs, in 13.8 minutes alone).
+  plan_data_ready /tmp/mnist_ready || exit 1
+  mnist_rlstm_t300_long "${GPU[0]}" &
+}
+
+plan_session24_pmnist_lstm() {
+  # The pMNIST half of session24_long beside the pMNIST Transformer at 5 epochs (GPUS="0 0": MPS;
+  # the setup call as session15_mnist), for a machine that comes with 900-1,150 device-seconds:
+  # about 8-10 minutes (session 22: the LSTM t300's 63 epochs in 6.7 minutes with the GPU shared
+  # three ways; the MNIST Transformer's 4.6 epochs in 4.4 minutes alone).
+  plan_data_ready /tmp/mnist_ready || exit 1
+  pmnist_lstm_t300_long "${GPU[0]}" &
+  transformer_epochs "${GPU[1]}" pmnist 5 &
 }
 
 plan_session23_pmnist_transformer() {
   # Table 2's Transformer row on pMNIST at our recipe (session 1's other recipe sat at chance),
   # alone (GPUS="0"; the setup call as session15_mnist), 5 epochs: session 22's MNIST one took 4.4
-  # minutes alone for 4.6 epochs (96.7 +- 0.3). For a machine that comes with 650-1,050
+  # minutes alone for 4.6 epochs (96.7 +- 0.3). For a machine that comes with 650-900
   # device-seconds, or what a plan leaves; session23_full runs it for 6 epochs beside its rows.
   plan_data_ready /tmp/mnist_ready || exit 1
   transformer_epochs "${GPU[0]}" pmnist 5 &

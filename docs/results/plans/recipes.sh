@@ -20,6 +20,18 @@ transformer_epochs() {  # GPU TASK EPOCHS: Table 2's Transformer row at our reci
     --config.model.attention=cudnn --config.train_epochs="$3" "${SEEDS3[@]}"
 }
 
+mnist_rlstm_t300_long() {  # GPU: MNIST r-LSTM t300 (weight 3) at AdamW decay 0.3, 3 + 100 epochs
+  # (session 22's 3 + 60 had its best epochs in the cosine tail)
+  TASK=mnist run "$1" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_103_epochs_seeds_0_2 \
+    rlstm_t300 "${AUX103[@]}" --config.aux_weight=3 "${DECAY03[@]}"
+}
+
+pmnist_lstm_t300_long() {  # GPU: pMNIST LSTM t300 at AdamW decay 0.1 for 103 epochs, like for like
+  # with session 23's r-LSTM t300 at 3 + 100
+  TASK=pmnist run "$1" pmnist_lstm_t300_weight_decay_0.1_103_epochs_seeds_0_2 lstm_t300 \
+    --config.train_epochs=103 "${SEEDS3[@]}" "${DECAY01[@]}"
+}
+
 lstm_63() {  # GPU TASK ROW [TAG FLAGS...]: an LSTM row at 63 epochs, seeds 0-2, like for like
   # with AUX63's runs; FLAGS: a recipe of the caller's, named by TAG in the workdir
   TASK="$2" run "$1" "$2_$3${4:+_$4}_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 \

@@ -47,7 +47,7 @@ plan_session24_long() {
   # pMNIST LSTM t300 at decay 0.1 for 103 epochs: session 23's r-LSTM t300 at 3 + 100 epochs (93.5
   # +- 0.3, above the paper's 92.8) has only a 63-epoch LSTM to be compared with (91.2 +- 0.2,
   # best epochs 45-56, training subset 100%). GPUS="0 0": MPS; the setup call as session15_mnist.
-  # About 15-17 minutes: session 23 ran the pMNIST r-LSTM t300's 101 epochs in 13.8 minutes alone,
+  # About 15-17 minutes: session 23 ran the pMNIST r-LSTM t300's 101 epochs in 13.9 minutes alone,
   # and an LSTM t300 process beside it costs little (session 22). Then, in the minutes a machine
   # may have left, mps_depth_bench: what packing 6 runs a process instead of 3 costs
   # (session23_full packs six p-LSTM full runs).
@@ -61,7 +61,7 @@ plan_session24_long() {
 plan_session24_mnist_long() {
   # The MNIST half of session24_long alone (GPUS="0"; the setup call as session15_mnist), for a
   # machine that comes with 1,150-1,350 device-seconds: about 14 minutes (session 23 ran the same
-  # model's pMNIST run, 101 epochs, in 13.8 minutes alone).
+  # model's pMNIST run, 101 epochs, in 13.9 minutes alone).
   plan_data_ready /tmp/mnist_ready || exit 1
   mnist_rlstm_t300_long "${GPU[0]}" &
 }

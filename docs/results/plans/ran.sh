@@ -608,7 +608,7 @@ plan_session22_transformer_short() {
 }
 
 plan_session22_pmnist_long() {
-  # Run in session 23, on the budget left after four refused calls. pMNIST r-LSTM t300 (weight 30)
+  # Run in session 23, on the budget left after eight refused calls. pMNIST r-LSTM t300 (weight 30)
   # at AdamW decay 0.1 for 3 + 100 epochs, alone (GPUS="0"; the setup call as session15_mnist).
   # Session 21's run at 3 + 60 epochs (stopped at 61) underfit: training subset 95% and still
   # rising on both subsets at its last epochs, best validation at them, test 91.9 +- 0.3 (the

@@ -55,7 +55,7 @@ plan_session24_long() {
   # (session23_full packs six p-LSTM full runs).
   plan_data_ready /tmp/mnist_ready || exit 1
   mnist_rlstm_t300_long "${GPU[0]}" &
-  pmnist_lstm_t300_long "${GPU[1]}" &
+  lstm_epochs "${GPU[1]}" 103 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}" &
   wait
   mps_depth_bench "${GPU[0]}"
 }
@@ -74,7 +74,7 @@ plan_session24_pmnist_lstm() {
   # about 8-10 minutes (session 22: the LSTM t300's 63 epochs in 6.7 minutes with the GPU shared
   # three ways; the MNIST Transformer's 4.6 epochs in 4.4 minutes alone).
   plan_data_ready /tmp/mnist_ready || exit 1
-  pmnist_lstm_t300_long "${GPU[0]}" &
+  lstm_epochs "${GPU[0]}" 103 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}" &
   transformer_epochs "${GPU[1]}" pmnist 5 &
 }
 
@@ -164,8 +164,7 @@ plan_session24_full_long() {
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=pmnist run "${GPU[0]}" pmnist_rlstm_full_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
     rlstm_full "${AUX103[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
-  TASK=pmnist run "${GPU[1]}" pmnist_lstm_full_weight_decay_0.1_103_epochs_seeds_0_2 lstm_full \
-    --config.train_epochs=103 "${SEEDS3[@]}" "${DECAY01[@]}" &
+  lstm_epochs "${GPU[1]}" 103 pmnist lstm_full weight_decay_0.1 "${DECAY01[@]}" &
 }
 
 plan_session22_cifar_dropout() {

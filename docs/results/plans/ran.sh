@@ -445,7 +445,7 @@ plan_session15_lstm_t300() {
   # The baseline of session 15's pMNIST r-LSTM t300 runs (3 + 60 epochs) at as many epochs, so that
   # the contrast is like for like in training length (GPUS="0"; the setup call as session15_mnist)
   plan_data_ready /tmp/mnist_ready || exit 1
-  lstm_63 "${GPU[0]}" pmnist lstm_t300 &
+  lstm_epochs "${GPU[0]}" 63 pmnist lstm_t300 &
 }
 
 plan_session15_mnist() {
@@ -537,12 +537,12 @@ plan_session19_mnist() {
   plan_data_ready /tmp/mnist_ready || exit 1
   (TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_63_epochs_seeds_0_2 \
      rlstm_t300 "${AUX63[@]}" --config.aux_weight=3
-   lstm_63 "${GPU[0]}" pmnist lstm_full) &
+   lstm_epochs "${GPU[0]}" 63 pmnist lstm_full) &
   TASK=mnist run "${GPU[1]}" mnist_plstm_t300_decoder_128_aux_weight_1_63_epochs_seeds_0_2 plstm_t300 \
     "${AUX63[@]}" --config.aux_weight=1 &
   (TASK=pmnist run "${GPU[2]}" pmnist_rlstm_full_decoder_128_aux_weight_30_63_epochs_seeds_0_2 \
      rlstm_full "${AUX63[@]}" --config.aux_weight=30
-   lstm_63 "${GPU[2]}" mnist lstm_t300) &
+   lstm_epochs "${GPU[2]}" 63 mnist lstm_t300) &
 }
 
 plan_session20_mnist() {
@@ -560,7 +560,7 @@ plan_session20_mnist() {
     rlstm_t300 "${long[@]}" "${DECAY01[@]}" &
   TASK=mnist run "${GPU[1]}" mnist_rlstm_t300_decoder_128_aux_weight_3_aux_min_inside_300_63_epochs_seeds_0_2 \
     rlstm_t300 "${long[@]}" --config.model.aux_min_inside=300 &
-  (lstm_63 "${GPU[2]}" mnist lstm_t300; lstm_63 "${GPU[2]}" pmnist lstm_full) &
+  (lstm_epochs "${GPU[2]}" 63 mnist lstm_t300; lstm_epochs "${GPU[2]}" 63 pmnist lstm_full) &
 }
 
 plan_session21_decay_late() {
@@ -571,8 +571,8 @@ plan_session21_decay_late() {
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
-  (lstm_63 "${GPU[1]}" mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
-   lstm_63 "${GPU[1]}" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
+  (lstm_epochs "${GPU[1]}" 63 mnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
+   lstm_epochs "${GPU[1]}" 63 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}") &
 }
 
 plan_session22_decay() {
@@ -593,8 +593,8 @@ plan_session22_decay() {
     rlstm_t300 "${AUX63[@]}" --config.aux_weight=3 "${DECAY03[@]}" &
   TASK=pmnist run "${GPU[1]}" pmnist_rlstm_full_decoder_128_aux_weight_30_weight_decay_0.1_63_epochs_seeds_0_2 \
     rlstm_full "${AUX63[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
-  (lstm_63 "${GPU[2]}" pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
-   lstm_63 "${GPU[2]}" pmnist lstm_full weight_decay_0.1 "${DECAY01[@]}") &
+  (lstm_epochs "${GPU[2]}" 63 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}"
+   lstm_epochs "${GPU[2]}" 63 pmnist lstm_full weight_decay_0.1 "${DECAY01[@]}") &
   wait
   packing_bench "${GPU[0]}"
 }

@@ -26,16 +26,11 @@ mnist_rlstm_t300_long() {  # GPU: MNIST r-LSTM t300 (weight 3) at AdamW decay 0.
     rlstm_t300 "${AUX103[@]}" --config.aux_weight=3 "${DECAY03[@]}"
 }
 
-pmnist_lstm_t300_long() {  # GPU: pMNIST LSTM t300 at AdamW decay 0.1 for 103 epochs, like for like
-  # with session 23's r-LSTM t300 at 3 + 100
-  TASK=pmnist run "$1" pmnist_lstm_t300_weight_decay_0.1_103_epochs_seeds_0_2 lstm_t300 \
-    --config.train_epochs=103 "${SEEDS3[@]}" "${DECAY01[@]}"
-}
-
-lstm_63() {  # GPU TASK ROW [TAG FLAGS...]: an LSTM row at 63 epochs, seeds 0-2, like for like
-  # with AUX63's runs; FLAGS: a recipe of the caller's, named by TAG in the workdir
-  TASK="$2" run "$1" "$2_$3${4:+_$4}_63_epochs_seeds_0_2" "$3" --config.train_epochs=63 \
-    "${SEEDS3[@]}" "${@:5}"
+lstm_epochs() {  # GPU EPOCHS TASK ROW [TAG FLAGS...]: an LSTM row at EPOCHS, seeds 0-2, like for
+  # like with auxiliary runs of as many epochs in all (AUX63, AUX103); FLAGS: a recipe of the
+  # caller's, named by TAG in the workdir
+  TASK="$3" run "$1" "$3_$4${5:+_$5}_$2_epochs_seeds_0_2" "$4" --config.train_epochs="$2" \
+    "${SEEDS3[@]}" "${@:6}"
 }
 
 aux_weights() {  # GPU TASK ROW W1 W2 [EPOCHS [SEEDS1 SEEDS2 [FLAGS...]]]: two auxiliary weights

@@ -6,17 +6,17 @@
 # plans that setup call with .carry/cifar_1 and then one `stage` call per further part.
 # In the order to run them; which one a try takes depends on the device-seconds `status` gives
 # before it (a machine's start and setup take about 135, the stop and transfer about 170):
-# 1,350 or more: session24_long; 1,150-1,350: session24_mnist_long; 900-1,150:
-# session24_pmnist_lstm; 650-900: session23_pmnist_transformer; less: none (a start that cannot
-# finish a plan spends the budget on runs that stop early). What a plan leaves, 650 or more, goes
-# the same way (session 22 ran its MNIST Transformer on the 578 session22_decay left; it stopped at
-# epoch 4.6 of 5). Session 23's refused calls cost 676 before a machine came.
+# 1,150 or more: session25_baselines; 900-1,150: session24_pmnist_lstm; 650-900:
+# session23_pmnist_transformer; less: none (a start that cannot finish a plan spends the budget on
+# runs that stop early). What a plan leaves, 650 or more, goes the same way (session 22 ran its
+# MNIST Transformer on the 578 session22_decay left; it stopped at epoch 4.6 of 5). Refused calls
+# cost 676 before a machine came in session 23, 451 in session 24.
 #   MNIST and pMNIST (one setup call):
-#     session24_long (GPUS="0 0"): MNIST r-LSTM t300 at AdamW decay 0.3, 3 + 100 epochs, beside
-#       the pMNIST LSTM t300 at 0.1 for 103 epochs, about 15-17 minutes; then mps_depth_bench
-#     session24_mnist_long (GPUS="0"): its MNIST half alone, about 14 minutes
-#     session24_pmnist_lstm (GPUS="0 0"): its pMNIST half beside the pMNIST Transformer (5
-#       epochs), about 8-10 minutes
+#     session25_baselines (GPUS="0 0 0"): the LSTM t300 at 103 epochs on pMNIST (decay 0.1) and
+#       MNIST (decay 0.3), like for like with the r-LSTM t300 cells, beside the pMNIST
+#       Transformer (5 epochs), about 11-13 minutes; then mps_depth_bench
+#     session24_pmnist_lstm (GPUS="0 0"): its pMNIST LSTM t300 beside the pMNIST Transformer,
+#       about 8-10 minutes
 #     session23_pmnist_transformer (GPUS="0"): the pMNIST Transformer at our recipe, 5 epochs,
 #       about 5 minutes
 #     session23_full (GPUS="0 0 0"): pMNIST p-LSTM full at decay 0.1 (weights 1 and 10), MNIST
@@ -43,36 +43,28 @@
 #     session20_long (GPUS="0 0"): r-LSTM t300 against LSTM t300 at 150 epochs, about 19
 #       minutes: only for a machine that came at the first try
 
-plan_session24_long() {
-  # MNIST r-LSTM t300 (weight 3) at AdamW decay 0.3 for 3 + 100 epochs (session 22 at 3 + 60:
-  # 95.9 +- 0.3, the paper's 96.4, best epochs 57-62, training subset 97%), and beside it the
-  # pMNIST LSTM t300 at decay 0.1 for 103 epochs: session 23's r-LSTM t300 at 3 + 100 epochs (93.5
-  # +- 0.3, above the paper's 92.8) has only a 63-epoch LSTM to be compared with (91.2 +- 0.2,
-  # best epochs 45-56, training subset 100%). GPUS="0 0": MPS; the setup call as session15_mnist.
-  # About 15-17 minutes: session 23 ran the pMNIST r-LSTM t300's 101 epochs in 13.9 minutes alone,
-  # and an LSTM t300 process beside it costs little (session 22). Then, in the minutes a machine
-  # may have left, mps_depth_bench: what packing 6 runs a process instead of 3 costs
-  # (session23_full packs six p-LSTM full runs).
+plan_session25_baselines() {
+  # The like-for-like LSTM baselines of the two t300 cells now above the paper, and the pMNIST
+  # Transformer row (GPUS="0 0 0": MPS; the setup call as session15_mnist). pMNIST r-LSTM t300 at
+  # decay 0.1, 3 + 100 epochs (session 23: 93.5 +- 0.3) has only a 63-epoch LSTM t300 to be
+  # compared with (91.2 +- 0.2, training subset 100%), and MNIST r-LSTM t300 at decay 0.3, 3 + 100
+  # (session 24: 97.0 +- 0.9) only 63-epoch ones at Adam and decay 0.1: so the LSTM t300 at each
+  # run's decay for 103 epochs, and the pMNIST Transformer at our recipe for 5 epochs. About 11-13
+  # minutes (session 22: an LSTM t300's 63 epochs in 6.7 minutes with the GPU shared three ways;
+  # the MNIST Transformer's 4.6 epochs in 4.4 minutes alone); then mps_depth_bench.
   plan_data_ready /tmp/mnist_ready || exit 1
-  mnist_rlstm_t300_long "${GPU[0]}" &
-  lstm_epochs "${GPU[1]}" 103 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}" &
+  lstm_epochs "${GPU[0]}" 103 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}" &
+  lstm_epochs "${GPU[1]}" 103 mnist lstm_t300 weight_decay_0.3 "${DECAY03[@]}" &
+  transformer_epochs "${GPU[2]}" pmnist 5 &
   wait
   mps_depth_bench "${GPU[0]}"
 }
 
-plan_session24_mnist_long() {
-  # The MNIST half of session24_long alone (GPUS="0"; the setup call as session15_mnist), for a
-  # machine that comes with 1,150-1,350 device-seconds: about 14 minutes (session 23 ran the same
-  # model's pMNIST run, 101 epochs, in 13.9 minutes alone).
-  plan_data_ready /tmp/mnist_ready || exit 1
-  mnist_rlstm_t300_long "${GPU[0]}" &
-}
-
 plan_session24_pmnist_lstm() {
-  # The pMNIST half of session24_long beside the pMNIST Transformer at 5 epochs (GPUS="0 0": MPS;
-  # the setup call as session15_mnist), for a machine that comes with 900-1,150 device-seconds:
-  # about 8-10 minutes (session 22: the LSTM t300's 63 epochs in 6.7 minutes with the GPU shared
-  # three ways; the MNIST Transformer's 4.6 epochs in 4.4 minutes alone).
+  # The pMNIST LSTM t300 of session25_baselines beside the pMNIST Transformer at 5 epochs
+  # (GPUS="0 0": MPS; the setup call as session15_mnist), for a machine that comes with 900-1,150
+  # device-seconds: about 8-10 minutes (session 22: the LSTM t300's 63 epochs in 6.7 minutes with
+  # the GPU shared three ways; the MNIST Transformer's 4.6 epochs in 4.4 minutes alone).
   plan_data_ready /tmp/mnist_ready || exit 1
   lstm_epochs "${GPU[0]}" 103 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}" &
   transformer_epochs "${GPU[1]}" pmnist 5 &

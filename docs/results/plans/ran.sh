@@ -618,3 +618,13 @@ plan_session22_pmnist_long() {
   TASK=pmnist run "${GPU[0]}" pmnist_rlstm_t300_decoder_128_aux_weight_30_weight_decay_0.1_103_epochs_seeds_0_2 \
     rlstm_t300 "${AUX103[@]}" --config.aux_weight=30 "${DECAY01[@]}" &
 }
+
+plan_session24_mnist_long() {
+  # Run in session 24, on the 1,349 device-seconds four refused calls left (session24_long, its
+  # MNIST half beside the pMNIST LSTM t300 at 103 epochs, wanted 1,350). MNIST r-LSTM t300 (weight
+  # 3) at AdamW decay 0.3 for 3 + 100 epochs, alone (GPUS="0"; the setup call as session15_mnist):
+  # session 22's 3 + 60 (95.9 +- 0.3, the paper's 96.4) had its best epochs in the cosine tail.
+  plan_data_ready /tmp/mnist_ready || exit 1
+  TASK=mnist run "${GPU[0]}" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_103_epochs_seeds_0_2 \
+    rlstm_t300 "${AUX103[@]}" --config.aux_weight=3 "${DECAY03[@]}" &
+}

@@ -20,12 +20,6 @@ transformer_epochs() {  # GPU TASK EPOCHS: Table 2's Transformer row at our reci
     --config.model.attention=cudnn --config.train_epochs="$3" "${SEEDS3[@]}"
 }
 
-mnist_rlstm_t300_long() {  # GPU: MNIST r-LSTM t300 (weight 3) at AdamW decay 0.3, 3 + 100 epochs
-  # (session 22's 3 + 60 had its best epochs in the cosine tail)
-  TASK=mnist run "$1" mnist_rlstm_t300_decoder_128_aux_weight_3_weight_decay_0.3_103_epochs_seeds_0_2 \
-    rlstm_t300 "${AUX103[@]}" --config.aux_weight=3 "${DECAY03[@]}"
-}
-
 lstm_epochs() {  # GPU EPOCHS TASK ROW [TAG FLAGS...]: an LSTM row at EPOCHS, seeds 0-2, like for
   # like with auxiliary runs of as many epochs in all (AUX63, AUX103); FLAGS: a recipe of the
   # caller's, named by TAG in the workdir

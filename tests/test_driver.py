@@ -137,6 +137,50 @@ def _functions(script: str, cwd, **env) -> subprocess.CompletedProcess:
                         env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
+def _budget_floors(text: str) -> list[tuple[int, str]]:
+  words = re.search(r"^BUDGET_FLOORS=\(([^)]*)\)", text, flags=re.M).group(1).split()
+  return [(int(words[i]), words[i + 1]) for i in range(0, len(words), 2)]
+
+
+def _pick(seconds: str, plans: str = PLANS):
+  return subprocess.run(["bash", DRIVER, "pick", seconds], env={**os.environ, "PLANS": plans},
+                        capture_output=True, text=True, timeout=60)
+
+
+def test_budget_floors_name_queued_plans_from_the_highest_floor_down():
+  floors = _budget_floors(PLAN_TEXT["queued"])
+  assert [f for f, _ in floors] == sorted({f for f, _ in floors}, reverse=True)
+  assert {p for _, p in floors} <= set(_plans(["queued"]))
+
+
+def test_pick_gives_a_budget_the_plan_of_the_highest_floor_it_reaches_with_its_gpus():
+  floors = _budget_floors(PLAN_TEXT["queued"])
+  for i, (floor, plan) in enumerate(floors):
+    # this plan from its floor up to just below the next floor (the top plan: any budget above)
+    for seconds in [floor] + ([floors[i - 1][0] - 1] if i else [floor + 10_000]):
+      got = _pick(str(seconds))
+      assert got.returncode == 0, got.stderr
+      assert got.stdout.splitlines() == [
+          f'setup: GPUS="{_documented_gpus(plan)}" bash docs/results/session5_drive.sh setup {plan}',
+          "carry: .carry/wheels .carry/mnistshim"]
+  below = _pick(str(floors[-1][0] - 1))
+  assert below.returncode == 1 and below.stderr.startswith("none:") and not below.stdout
+
+
+def test_pick_names_the_cifar_staging_calls_and_refuses_a_budget_that_is_not_a_number(tmp_path):
+  for name in PLAN_FILES:
+    text = PLAN_TEXT[name]
+    if name == "queued":  # the same plans, floors naming a CIFAR-10 one
+      text = re.sub(r"^BUDGET_FLOORS=.*$", "BUDGET_FLOORS=(900 session18_fig4)", text, flags=re.M)
+    (tmp_path / f"{name}.sh").write_text(text)
+  got = _pick("1000", str(tmp_path))
+  assert got.returncode == 0, got.stderr
+  assert got.stdout.splitlines()[1].startswith("carry: .carry/wheels .carry/cifar_1; then")
+  for bad in ("", "12.5", "-3", "all"):
+    got = _pick(bad)
+    assert got.returncode == 2 and got.stderr.startswith("usage:"), (bad, got.stderr)
+
+
 def test_a_handover_carries_a_stopped_run_whole_to_the_next_machine(tmp_path):
   # machine 1: a run stopped by the machine's end, its log beside its workdir
   wd1, wd2, out, here = (tmp_path / n for n in ("wd1", "wd2", "out", "here"))

@@ -27,6 +27,8 @@
 #   bash docs/results/session5_drive.sh collect RUNS_TGZ DEST  (here, afterwards) each workdir's
 #                         config.json, results.json (compacted) and train.log into DEST/WORKDIR
 #                         for docs/results
+#   bash docs/results/session5_drive.sh pick SECONDS  (here, before a try) the plan queued.sh's
+#                         BUDGET_FLOORS give the device-seconds `status` reports, its GPUS and carry
 #   bash docs/results/session5_drive.sh carry   (here, in a fresh checkout) builds the git-ignored
 #                         .carry/wheels (what the device's image lacks, cp312), .carry/mnistshim
 #                         and .carry/cifar_1..5 (../shared/data/cifar10_jpeg, copied)
@@ -211,6 +213,31 @@ for f in recipes ran queued; do
     echo "error: no $PLANS/$f.sh (the plans beside this driver; PLANS=DIR: elsewhere)" >&2; exit 2; }
 done
 
+plan_gpus() {  # PLAN: the GPUS="..." its comment in queued.sh gives
+  local gpus
+  gpus=$(sed -n "/^plan_$1() {/,/^}/p" "$PLANS/queued.sh" | grep -o 'GPUS="[0-9 ]*"' | head -1)
+  [ -n "$gpus" ] || { echo "error: plan_$1 in $PLANS/queued.sh gives no GPUS=\"...\"" >&2; return 1; }
+  echo "$gpus"
+}
+
+pick() {  # SECONDS: the plan BUDGET_FLOORS (queued.sh) gives that budget, as its calls
+  local budget=$1 floors=("${BUDGET_FLOORS[@]}") i plan gpus
+  for ((i = 0; i < ${#floors[@]}; i += 2)); do
+    [ "$budget" -ge "${floors[i]}" ] || continue
+    plan=${floors[i + 1]}; gpus=$(plan_gpus "$plan") || return 1
+    echo "setup: $gpus bash docs/results/session5_drive.sh setup $plan"
+    if declare -f "plan_$plan" | grep -q cifar_ready; then
+      echo "carry: .carry/wheels .carry/cifar_1; then one stage call carrying each of" \
+        ".carry/cifar_2 .. .carry/cifar_5"
+    else
+      echo "carry: .carry/wheels .carry/mnistshim"
+    fi
+    return 0
+  done
+  echo "none: $budget device-seconds is below every floor of BUDGET_FLOORS (${floors[*]})" >&2
+  return 1
+}
+
 snapshot() {  # the runs' logs and results (no checkpoints) into $OUT, at every poll
   [ -d "$OUT" ] || return 0
   (cd "$WD" && tar -czf "$OUT/snapshot.tgz" --exclude=checkpoints --exclude=corrupt_checkpoints \
@@ -376,12 +403,16 @@ case "$CMD" in
     mkdir -p .carry && cp -r "$1/handover" .carry/handover && ls -la .carry/handover
     echo "next: a setup or stage call carrying .carry/handover, in this session (a fresh checkout" \
       "has no .carry)" ;;
+  pick)  # here, before a try: SECONDS (status's budget_left_s)
+    [[ $# = 1 && $1 =~ ^[0-9]+$ ]] || {
+      echo "usage: $0 pick SECONDS (status's budget_left_s, a whole number)" >&2; exit 2; }
+    pick "$1" ;;
   fetch)
     mkdir -p "$OUT"
     for p in "$@"; do cp "$PACK/ckpt.tgz.part-$(printf %02d "$p")" "$OUT/"; done
     ls -la "$OUT" ;;
   *)
     echo "usage: $0 setup | stage | poll SECS | stop | fetch N... | carry | collect RUNS_TGZ DEST" \
-      "| receive FILES_AT" >&2
+      "| receive FILES_AT | pick SECONDS" >&2
     exit 2 ;;
 esac

@@ -4,13 +4,15 @@
 # that runs moves to ran.sh, with the session that ran it. Each plan's comment gives its GPUS and
 # its calls; MNIST plans need one setup call carrying .carry/wheels and .carry/mnistshim, CIFAR-10
 # plans that setup call with .carry/cifar_1 and then one `stage` call per further part.
-# In the order to run them; which one a try takes depends on the device-seconds `status` gives
-# before it (a machine's start and setup take about 135, the stop and transfer about 170):
-# 1,150 or more: session25_baselines; 900-1,150: session24_pmnist_lstm; 650-900:
-# session23_pmnist_transformer; less: none (a start that cannot finish a plan spends the budget on
-# runs that stop early). What a plan leaves, 650 or more, goes the same way (session 22 ran its
-# MNIST Transformer on the 578 session22_decay left; it stopped at epoch 4.6 of 5). Refused calls
-# cost 676 before a machine came in session 23, 451 in session 24.
+# In the order to run them. Which one a try takes depends on the device-seconds `status` gives
+# before it (a machine's start and setup take about 135, the stop and transfer about 170): the
+# first plan of BUDGET_FLOORS whose floor the budget reaches, none below the last (a start that
+# cannot finish a plan spends the budget on runs that stop early); `bash
+# docs/results/session5_drive.sh pick SECONDS` says which, with its GPUS and carry. What a plan
+# leaves, 650 or more, goes the same way (session 22 ran its MNIST Transformer on the 578
+# session22_decay left; it stopped at epoch 4.6 of 5). Refused calls cost 676 before a machine
+# came in session 23, 451 in session 24.
+BUDGET_FLOORS=(1150 session25_baselines 900 session24_pmnist_lstm 650 session23_pmnist_transformer)
 #   MNIST and pMNIST (one setup call):
 #     session25_baselines (GPUS="0 0 0"): the LSTM t300 at 103 epochs on pMNIST (decay 0.1) and
 #       MNIST (decay 0.3), like for like with the r-LSTM t300 cells, beside the pMNIST

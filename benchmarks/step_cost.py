@@ -9,8 +9,8 @@ what a setting adds or saves before a GPU measures it, e.g. the p-LSTM's auxilia
 
 Each ``--point ROW[:KEY=VALUE,...]`` is the training loop's own step (``rnn_aux.train.step``, one
 run, Adam) on the paper config's ROW with those overrides (VALUE as JSON: a list is ``[256,256]``),
-at ``--batch``. Use the ``scan`` recurrence (the default):
-the fused kernel's Pallas calls are opaque to the analysis. One JSON line per point.
+at ``--batch``. Keep the ``scan`` recurrence (the default): the fused kernel's Pallas calls are
+opaque to the analysis. One JSON line per point.
 """
 import argparse
 import functools

@@ -18,15 +18,27 @@ import time
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
-from timing import RESULT, child_result, configured  # this folder: the scripts run as files
+from timing import RESULT, child_result  # this folder: the scripts run as files
 
 
 def point(row: str, side: int, batch: int, steps: int, overrides: list) -> dict:
   import jax
   import jax.numpy as jnp
   import numpy as np
-  from rnn_aux.train import step as step_lib
-  config, task, model = configured(f"cifar10_jpeg_lossy@{side}", row, overrides)
+  from experiments.configs import paper
+  from rnn_aux.data import tasks
+  from rnn_aux.train import models, step as step_lib
+  task_name = f"cifar10_jpeg_lossy@{side}"
+  config = paper.make(task_name, row)
+  for item in overrides:
+    key, _, value = item.partition("=")
+    try:
+      value = json.loads(value)
+    except json.JSONDecodeError:  # a bare string: model.recurrence=fused
+      pass
+    config.update_from_flattened_dict({key: value})
+  task = tasks.get_task(task_name)
+  model = models.build(config.model, task)
   opt = step_lib.make_optimizer(config.optimizer, config.learning_rate, config.clip_norm)
   devices = jax.local_devices()[:1]
   p_train, _ = step_lib.pmapped(model, opt, devices=devices)

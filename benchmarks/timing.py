@@ -42,22 +42,3 @@ def child_result(script: str, args: list) -> dict:
   if lines:
     return json.loads(lines[-1][len(RESULT):])
   return {"error": error_line(r.stderr)}
-
-
-def configured(task_name: str, row: str, overrides: list):
-  """``(config, task, model)``: the paper config's ``row`` on ``task_name`` with each
-  ``KEY=VALUE`` of ``overrides`` applied (VALUE as JSON, else a bare string:
-  ``model.recurrence=fused``)."""
-  from experiments.configs import paper
-  from rnn_aux.data import tasks
-  from rnn_aux.train import models
-  config = paper.make(task_name, row)
-  for item in overrides:
-    key, _, value = item.partition("=")
-    try:
-      value = json.loads(value)
-    except json.JSONDecodeError:
-      pass
-    config.update_from_flattened_dict({key: value})
-  task = tasks.get_task(task_name)
-  return config, task, models.build(config.model, task)

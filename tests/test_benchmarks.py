@@ -74,22 +74,6 @@ def test_a_failed_point_records_the_exception_line_not_jax_s_trailing_note():
   assert timing.error_line("") == "no output"
 
 
-def test_step_cost_counts_what_the_p_lstm_window_before_the_anchor_adds():
-  # the smoke row on MNIST (784 steps) with the prediction loss: its window reaches aux_horizon
-  # steps before the anchor; 1 stops it at the anchor, a step that recomputes 29 fewer steps
-  point = "smoke:model.aux=\"prediction\""
-  r = _run("step_cost.py", "--task", "mnist", "--batch", "4", "--point", point,
-           "--point", point + ",model.aux_horizon=1")
-  assert r.returncode == 0, r.stderr[-2000:]
-  wide, narrow = [json.loads(line) for line in r.stdout.strip().splitlines()]
-  assert narrow["overrides"] == ['model.aux="prediction"', "model.aux_horizon=1"]
-  assert 0 < narrow["flops"] < wide["flops"] and narrow["bytes_accessed"] > 0
-  for bad, says in (("plstm:model.aux_horizon=1", "ROW one of"),
-                    ("plstm_t300:model.no_such_field=1", "no_such_field")):
-    got = _run("step_cost.py", "--point", bad)
-    assert got.returncode == 2 and says in got.stderr.splitlines()[-1], got.stderr[-500:]
-
-
 def test_packed_runs_times_the_decoder_it_is_given():
   r = _run("packed_runs.py", "--variant", "rlstm_t300", "--runs", "1,2", "--batch", "2",
            "--length", "32", "--steps", "1", "--decoder", "8")

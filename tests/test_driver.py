@@ -176,7 +176,7 @@ def test_pick_names_the_cifar_staging_calls_and_refuses_a_budget_that_is_not_a_n
   got = _pick("1000", str(tmp_path))
   assert got.returncode == 0, got.stderr
   assert got.stdout.splitlines()[1].startswith("carry: .carry/wheels .carry/cifar_1; then")
-  for bad in ("", "12.5", "-3", "all"):
+  for bad in ("", "12.5", "-3", "all", "1" * 20):
     got = _pick(bad)
     assert got.returncode == 2 and got.stderr.startswith("usage:"), (bad, got.stderr)
 

@@ -404,7 +404,7 @@ case "$CMD" in
     echo "next: a setup or stage call carrying .carry/handover, in this session (a fresh checkout" \
       "has no .carry)" ;;
   pick)  # here, before a try: SECONDS (status's budget_left_s)
-    [[ $# = 1 && $1 =~ ^[0-9]+$ ]] || {
+    [[ $# = 1 && $1 =~ ^[0-9]{1,9}$ ]] || {
       echo "usage: $0 pick SECONDS (status's budget_left_s, a whole number)" >&2; exit 2; }
     pick "$1" ;;
   fetch)

@@ -87,12 +87,14 @@ plan_session23_pmnist_transformer() {
 plan_session25_plstm_anchor() {
   # The paper's Figure 2 stops the p-LSTM's gradient just before the anchor, so the prediction
   # loss trains the main LSTM only from the anchor on; ours (model.aux_horizon = 300, as the
-  # r-LSTM's) lets it reach 299 steps before the anchor too. aux_horizon=1 is the figure's. Both
+  # r-LSTM's) lets it reach up to 299 steps before the anchor too: here every step before it, as
+  # the anchors lie at 0-183 (T - 1 - l). aux_horizon=1 is the figure's. Both
   # p-LSTM t300 cells of Table 2 chosen at 3 + 30 epochs with Adam, repeated with it, like for
   # like: MNIST at weight 1 (session 13: 94.1 +- 0.7, the paper's 95.4) and pMNIST at weight 10
   # (session 16: 91.9 +- 0.1; at 3 + 60, session 18: 93.9 +- 0.1). GPUS="0 0": MPS; the setup call
-  # as session15_mnist. About 12-14 minutes (session 13: the MNIST p-LSTM's 33 epochs in 10.7
-  # minutes; the figure's window recomputes 600 steps a step where ours recomputes 899).
+  # as session15_mnist. About 12-14 minutes, an estimate (session 13: the MNIST p-LSTM's 33
+  # epochs in 10.7 minutes; the figure's auxiliary window is 600 steps of the main LSTM where ours
+  # is 899).
   plan_data_ready /tmp/mnist_ready || exit 1
   TASK=mnist run "${GPU[0]}" mnist_plstm_t300_decoder_128_aux_horizon_1_seeds_0_2 plstm_t300 \
     "${AUX[@]}" "${P128[@]}" "${SEEDS3[@]}" --config.model.aux_horizon=1 &

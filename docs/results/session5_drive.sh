@@ -221,10 +221,10 @@ plan_gpus() {  # PLAN: the GPUS="..." its comment in queued.sh gives
 }
 
 pick() {  # SECONDS: the plan BUDGET_FLOORS (queued.sh) gives that budget, as its calls
-  local budget=$1 floors=("${BUDGET_FLOORS[@]}") i plan gpus
-  for ((i = 0; i < ${#floors[@]}; i += 2)); do
-    [ "$budget" -ge "${floors[i]}" ] || continue
-    plan=${floors[i + 1]}; gpus=$(plan_gpus "$plan") || return 1
+  local i plan gpus
+  for ((i = 0; i < ${#BUDGET_FLOORS[@]}; i += 2)); do
+    [ "$1" -ge "${BUDGET_FLOORS[i]}" ] || continue
+    plan=${BUDGET_FLOORS[i + 1]}; gpus=$(plan_gpus "$plan") || return 1
     echo "setup: $gpus bash docs/results/session5_drive.sh setup $plan"
     if declare -f "plan_$plan" | grep -q cifar_ready; then
       echo "carry: .carry/wheels .carry/cifar_1; then one stage call carrying each of" \
@@ -234,7 +234,7 @@ pick() {  # SECONDS: the plan BUDGET_FLOORS (queued.sh) gives that budget, as it
     fi
     return 0
   done
-  echo "none: $budget device-seconds is below every floor of BUDGET_FLOORS (${floors[*]})" >&2
+  echo "none: $1 device-seconds is below every floor of BUDGET_FLOORS (${BUDGET_FLOORS[*]})" >&2
   return 1
 }
 

@@ -56,11 +56,10 @@ plan_session25_baselines() {
   # (session 24: 97.0 +- 0.9) only 63-epoch ones at Adam and decay 0.1: so the LSTM t300 at each
   # run's decay for 103 epochs, and the pMNIST Transformer at our recipe for 5 epochs. About 11-13
   # minutes (session 22: an LSTM t300's 63 epochs in 6.7 minutes with the GPU shared three ways;
-  # the MNIST Transformer's 4.6 epochs in 4.4 minutes alone); then mps_depth_bench.
-  plan_data_ready /tmp/mnist_ready || exit 1
-  lstm_epochs "${GPU[0]}" 103 pmnist lstm_t300 weight_decay_0.1 "${DECAY01[@]}" &
-  lstm_epochs "${GPU[1]}" 103 mnist lstm_t300 weight_decay_0.3 "${DECAY03[@]}" &
-  transformer_epochs "${GPU[2]}" pmnist 5 &
+  # the MNIST Transformer's 4.6 epochs in 4.4 minutes alone); then mps_depth_bench. Its first two
+  # processes are session24_pmnist_lstm's.
+  plan_session24_pmnist_lstm
+  lstm_epochs "${GPU[2]}" 103 mnist lstm_t300 weight_decay_0.3 "${DECAY03[@]}" &
   wait
   mps_depth_bench "${GPU[0]}"
 }

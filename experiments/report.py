@@ -246,7 +246,8 @@ def mean_std(values) -> str:
           f"{a.mean():.1f} ± {a.std(ddof=1):.1f}")
 
 
-def _add_workdir(cell: dict, results: dict) -> None:
+def _add_workdir(cell: dict, arg: str, results: dict) -> None:
+  cell["workdirs"].append(arg)
   cell["epochs"].append(results.get("epochs", 0.0))
   cell["steps"].append(results.get("step", 0))
   cell["minutes"].append(results.get("wall_time_s", 0.0) / 60)
@@ -281,7 +282,8 @@ def main(workdirs):
     for i, own, acc, curve in selected:
       key = (row_name(own), own["task"], setting_items(own) | stopped)
       cell = touched[key] = cells.setdefault(key, {
-          "accs": [], "chosen": [], "epochs": [], "steps": [], "minutes": [], "status": [],
+          "accs": [], "chosen": [], "workdirs": [], "epochs": [], "steps": [], "minutes": [],
+          "status": [],
           "to_paper": [], "best_epochs": [], "fit": [], "planned": planned_epochs(own),
           "setting": settings(own)})
       cell["accs"] += [] if acc is None else [acc]
@@ -294,7 +296,7 @@ def main(workdirs):
         cell["best_epochs"].append(epoch)
       cell["fit"] += [] if fit is None else [accuracy_of_run(fit, i)]
     for cell in touched.values():  # what the workdir ran, once per cell it holds runs of
-      _add_workdir(cell, results)
+      _add_workdir(cell, arg, results)
   # The settings column names what tells apart cells of one row and task.
   groups = {}
   for name, task, items in cells:
@@ -323,6 +325,7 @@ def main(workdirs):
   print("\n" + contrasts(cells))
   print("\n" + recipe_contrasts(cells))
   print("\n" + gaps(cells))
+  print("\n" + sources(cells))
 
 
 def _stopped(cell: dict) -> bool:
@@ -514,6 +517,23 @@ def gaps(cells: dict) -> str:
           f"| {name} | {task} | {ours - paper[column]:+.1f} | {len(cell['chosen'])}"
           f"{_marks(task, cell)} | {_span(cell['best_epochs'], '{:.0f}')} / {cell['planned']:g} | "
           f"{fit} |")
+  return "\n".join(lines)
+
+
+def sources(cells: dict) -> str:
+  """The workdirs behind each of Table 2's chosen cells, as given (with any ``:KEY=VALUE``
+  selection), and how to run one again: ``experiments/configs/rerun.py`` rebuilds its config."""
+  chosen = chosen_cells(cells)
+  lines = ["The workdirs behind each chosen cell; to run one again: python experiments/train.py "
+           "--config experiments/configs/rerun.py:WORKDIR --workdir NEW --config.data_dir=DIR "
+           "(every packed run the workdir holds, without its :KEY=VALUE selection)", "",
+           "| model | task | workdirs |", "|---|---|---|"]
+  for name in PAPER:
+    for column in range(3):
+      if (name, column) in chosen:
+        task, cell = chosen[(name, column)]
+        lines.append(f"| {name} | {task} | "
+                     f"{', '.join(f'`{wd}`' for wd in sorted(cell['workdirs']))} |")
   return "\n".join(lines)
 
 

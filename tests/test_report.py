@@ -444,6 +444,10 @@ def test_report_gaps_give_each_chosen_cell_its_best_epochs_and_fit(tmp_path, cap
           in out)
   assert "| lstm_t300 | cifar10_jpeg_lossy | -4.0 | 1, JPEG-lossy | 2 / 100 | - |" in out
   assert "| lstm_full |" not in out
+  # the workdirs behind each chosen cell, to run again with experiments/configs/rerun.py
+  out = out.split("The workdirs behind each chosen cell")[1]
+  assert f"| rlstm_t300 | cifar10_jpeg_lossy | `{rlstm}` |" in out
+  assert f"| lstm_t300 | cifar10_jpeg_lossy | `{lstm}` |" in out
 
 
 # preempted: stopped by a signal; running: the record of a process that died before its end

@@ -18,6 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = [sys.executable, os.path.join(ROOT, "experiments", "train.py")]
 PAPER = os.path.join(ROOT, "experiments", "configs", "paper.py")
 SMOKE = PAPER + ":mnist,smoke"
+RERUN = os.path.join(ROOT, "experiments", "configs", "rerun.py")
 
 
 def _env():
@@ -136,6 +137,28 @@ def test_an_early_stopped_run_stays_stopped_on_restart(tmp_path, mnist_dir):
                      env=_env(), capture_output=True, text=True, timeout=300)
   assert r.returncode != 0 and "Traceback" not in r.stderr
   assert "set --config.validation_examples=N" in r.stderr
+
+
+def test_a_recorded_run_reruns_to_the_same_losses(tmp_path, mnist_dir):
+  # packed seeds with their own weights, flips and AdamW: fields paper.py's smoke row leaves at
+  # their defaults, so the rerun must take them from the record
+  first = tmp_path / "first"
+  r = subprocess.run(_args(first, mnist_dir, "--config.runs.seeds=(2,7)",
+                           "--config.runs.aux_weight=(1.0,0.3)", "--config.augment=flip",
+                           "--config.optimizer=adamw", "--config.weight_decay=0.1"),
+                     env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  again = tmp_path / "again"
+  r = subprocess.run(TRAIN + ["--config", f"{RERUN}:{first}", "--workdir", str(again),
+                              f"--config.data_dir={mnist_dir}"],
+                     env=_env(), capture_output=True, text=True, timeout=600)
+  assert r.returncode == 0, r.stderr[-2000:]
+  a, b = (json.loads((wd / "results.json").read_text()) for wd in (first, again))
+  assert [e["loss"] for e in b["train_log"]] == [e["loss"] for e in a["train_log"]]
+  assert b["runs"] == a["runs"] and len(b["runs"]) == 2
+  saved = json.loads((first / "config.json").read_text())
+  assert {**json.loads((again / "config.json").read_text()), "data_dir": saved["data_dir"]} == {
+      **saved, "progress_bar": True}
 
 
 @pytest.mark.parametrize("packed", [(), ("--config.runs.seeds=(0,5)",
@@ -284,6 +307,7 @@ def test_config_values_are_checked_before_any_work(tmp_path, field, value, messa
     (["--config", SMOKE, "--config.model.cell=rnn"], "unknown recurrence cell 'rnn'"),
     (["--config", SMOKE, "--config.foo=1"], "unknown config field 'foo'"),
     (["--config", SMOKE.replace("paper.py", "nope.py")], "nope.py does not exist"),
+    (["--config", RERUN + ":no/such/workdir"], "no/such/workdir does not exist: pass a workdir"),
     (["--config", SMOKE, "--config.model.head_sizes=(8,)", "--config.model.head_sizes=(4,)"],
      "--config.model.head_sizes given 2 times, which joins the tuples into (8, 4)"),
     (["--config", SMOKE, "--config.task=pmnist", "--config.augment=flip"],

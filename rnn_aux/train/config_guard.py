@@ -18,6 +18,7 @@ RESUMABLE_FIELDS = ("log_every_steps", "checkpoint_every_steps", "keep_checkpoin
 LEGACY_VALUES = {"validation_examples": 0, "lr_schedule": "constant", "warmup_steps": 0,
                  "decay_fractions": [0.5, 0.75], "decay_factor": 0.1, "final_lr_fraction": 0.0,
                  "weight_decay": 0.0, "augment": "none", "early_stop_epochs": 0,
+                 "train_eval_examples": 0,
                  "runs": {"seeds": [], "learning_rate": [], "aux_weight": [], "weight_decay": []}}
 LEGACY_MODEL_VALUES = {"lstm": {"recurrence": "scan", "head_activation": "relu", "cell": "lstm",
                                 "aligned_truncation": False, "aux_min_inside": None,

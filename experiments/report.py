@@ -21,6 +21,7 @@ import copy
 import json
 import math
 import os
+import re
 import sys
 
 import numpy as np
@@ -520,20 +521,30 @@ def gaps(cells: dict) -> str:
   return "\n".join(lines)
 
 
+def _natural(text: str) -> list:
+  """Sort key that puts ``session8`` before ``session14``."""
+  return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def sources(cells: dict) -> str:
   """The workdirs behind each of Table 2's chosen cells, as given (with any ``:KEY=VALUE``
-  selection), and how to run one again: ``experiments/configs/rerun.py`` rebuilds its config."""
+  selection), and how to run one again: ``experiments/configs/rerun.py`` rebuilds its config and
+  trains the planned run, so a cell whose runs stopped short is not what a rerun reproduces."""
   chosen = chosen_cells(cells)
   lines = ["The workdirs behind each chosen cell; to run one again: python experiments/train.py "
            "--config experiments/configs/rerun.py:WORKDIR --workdir NEW --config.data_dir=DIR "
-           "(every packed run the workdir holds, without its :KEY=VALUE selection)", "",
-           "| model | task | workdirs |", "|---|---|---|"]
+           "(every packed run the workdir holds, without its :KEY=VALUE selection, to its planned "
+           "end; on a CPU add --config.model.recurrence=scan, or for the Transformer "
+           "--config.model.attention=xla)", "",
+           "| model | task | workdirs | a rerun |", "|---|---|---|---|"]
   for name in PAPER:
     for column in range(3):
       if (name, column) in chosen:
         task, cell = chosen[(name, column)]
-        lines.append(f"| {name} | {task} | "
-                     f"{', '.join(f'`{wd}`' for wd in sorted(cell['workdirs']))} |")
+        rerun = (f"trains all {cell['planned']:g} planned epochs, where these stopped at epoch "
+                 f"{round(max(cell['epochs']), 1):g}" if _stopped(cell) else "the recorded run")
+        workdirs = ", ".join(f"`{wd}`" for wd in sorted(cell["workdirs"], key=_natural))
+        lines.append(f"| {name} | {task} | {workdirs} | {rerun} |")
   return "\n".join(lines)
 
 

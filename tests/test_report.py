@@ -446,8 +446,9 @@ def test_report_gaps_give_each_chosen_cell_its_best_epochs_and_fit(tmp_path, cap
   assert "| lstm_full |" not in out
   # the workdirs behind each chosen cell, to run again with experiments/configs/rerun.py
   out = out.split("The workdirs behind each chosen cell")[1]
-  assert f"| rlstm_t300 | cifar10_jpeg_lossy | `{rlstm}` |" in out
-  assert f"| lstm_t300 | cifar10_jpeg_lossy | `{lstm}` |" in out
+  assert f"| rlstm_t300 | cifar10_jpeg_lossy | `{rlstm}` | the recorded run |" in out
+  assert f"| lstm_t300 | cifar10_jpeg_lossy | `{lstm}` | the recorded run |" in out
+  assert sorted(["s14/a", "s8/b", "s8/a"], key=report._natural) == ["s8/a", "s8/b", "s14/a"]
 
 
 # preempted: stopped by a signal; running: the record of a process that died before its end
@@ -467,7 +468,11 @@ def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_p
   assert "| rlstm_t300 | - | 96.4 | - | 92.8 | 57.5 ± 0.7 (2, JPEG-lossy) | 65.9 |" in out
   # alone, the stopped runs fill the cell, marked as such
   report.main([cut])
-  assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 16.9) | 65.9 |" in capsys.readouterr().out
+  out = capsys.readouterr().out
+  assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 16.9) | 65.9 |" in out
+  # and a rerun of them trains the planned run, not what stopped
+  assert (f"| rlstm_t300 | cifar10_jpeg_lossy | `{cut}` | trains all 100 planned epochs, where "
+          "these stopped at epoch 16.9 |") in out
 
 
 def test_a_handed_over_run_is_chosen_over_its_earlier_stopped_copy(tmp_path, capsys):

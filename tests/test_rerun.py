@@ -2,6 +2,7 @@
 import glob
 import json
 import os
+import re
 
 import pytest
 
@@ -54,6 +55,25 @@ def test_a_config_saved_before_a_field_existed_gets_the_value_its_run_used(tmp_p
   assert rerun.get_config(_record(tmp_path, transformer, "t")).model.attention == "flax"
 
 
+def test_a_field_the_rebuild_missed_is_refused_even_one_resuming_may_change(tmp_path, monkeypatch):
+  saved = config_guard.as_saved(paper.make("mnist", "lstm_t300").to_dict())
+  saved["early_stop_epochs"] = 25  # a field resuming may change, but it decides where a run ends
+  assign = rerun._assign
+
+  def forgetful(config, record, path, prefix=""):
+    assign(config, record, path, prefix)
+    if not prefix:
+      config.early_stop_epochs = 0
+  monkeypatch.setattr(rerun, "_assign", forgetful)
+  with pytest.raises(ValueError, match=r"early_stop_epochs=25 \(rebuilt 0\)"):
+    rerun.get_config(_record(tmp_path, saved))
+
+
+def test_a_workdir_whose_name_holds_an_equals_sign_is_a_workdir(tmp_path):
+  saved = config_guard.as_saved(paper.make("mnist", "lstm_t300").to_dict())
+  assert rerun.get_config(_record(tmp_path, saved, "lr=1e-3")).task == "mnist"
+
+
 @pytest.mark.parametrize("arg,message", [
     ("", "needs a workdir"),
     ("{wd}:aux_weight=3", "drop the :KEY=VALUE part"),
@@ -61,6 +81,9 @@ def test_a_config_saved_before_a_field_existed_gets_the_value_its_run_used(tmp_p
     ("{wd}/notes.txt", "is not a config.json"),
     ("{wd}/list.json", "no task or model"),
     ("{wd}/future.json", "not in today's: model.future_field"),
+    ("{wd}/flat_model.json", "no task or model section"),
+    ("{wd}/runs_list.json", "runs is a section in today's config, not [0, 1]"),
+    ("{wd}/float_batch.json", "batch_size=12.5 does not fit today's field"),
 ])
 def test_bad_records_are_one_line_errors(tmp_path, arg, message):
   future = config_guard.as_saved(paper.make("mnist", "lstm_t300").to_dict())
@@ -69,6 +92,10 @@ def test_bad_records_are_one_line_errors(tmp_path, arg, message):
   (tmp_path / "wd" / "notes.txt").write_text("not json")
   (tmp_path / "wd" / "list.json").write_text("[1, 2]")
   (tmp_path / "wd" / "future.json").write_text(json.dumps(future))
-  with pytest.raises(ValueError, match=message) as e:
+  good = config_guard.as_saved(paper.make("mnist", "lstm_t300").to_dict())
+  for name, change in (("flat_model", {"model": "lstm"}), ("runs_list", {"runs": [0, 1]}),
+                       ("float_batch", {"batch_size": 12.5})):
+    (tmp_path / "wd" / f"{name}.json").write_text(json.dumps({**good, **change}))
+  with pytest.raises(ValueError, match=re.escape(message)) as e:
     rerun.get_config(arg.format(wd=wd, tmp=tmp_path))
   assert "\n" not in str(e.value)

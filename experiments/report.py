@@ -284,10 +284,11 @@ def main(workdirs):
       key = (row_name(own), own["task"], setting_items(own) | stopped)
       cell = touched[key] = cells.setdefault(key, {
           "accs": [], "chosen": [], "workdirs": [], "epochs": [], "steps": [], "minutes": [],
-          "status": [],
+          "status": [], "early_stop": set(),
           "to_paper": [], "best_epochs": [], "fit": [], "planned": planned_epochs(own),
           "setting": settings(own)})
       cell["accs"] += [] if acc is None else [acc]
+      cell["early_stop"].add(own.get("early_stop_epochs", 0))
       paper = _paper(row_name(own), own["task"])
       cell["to_paper"].append(None if paper is None else minutes_to(results, i, paper / 100))
       best = best_evaluation(curve)
@@ -334,11 +335,19 @@ def _stopped(cell: dict) -> bool:
   return bool(STOPPED_SHORT & set(cell["status"]))
 
 
+def _stopped_epoch(cell: dict) -> str:
+  """The last epoch a stopped cell's runs reached, to one decimal but never rounded up to the
+  planned end (102.97 of 103 is 102.9: a stopped run must not read as finished)."""
+  epoch = max(cell["epochs"])
+  shown = round(epoch, 1)
+  return f"{math.floor(10 * epoch) / 10 if shown >= cell['planned'] else shown:g}"
+
+
 def _marks(task: str, cell: dict) -> str:
   """What a Table 2 entry must say of its cell: JPEG-derived data, runs stopped short."""
   marks = ", JPEG-lossy" if "lossy" in task else ""
   if _stopped(cell):
-    marks += f", stopped at epoch {round(max(cell['epochs']), 1):g}"  # 4.6, not 5: never up
+    marks += f", stopped at epoch {_stopped_epoch(cell)}"
   return marks
 
 
@@ -529,20 +538,23 @@ def _natural(text: str) -> list:
 def sources(cells: dict) -> str:
   """The workdirs behind each of Table 2's chosen cells, as given (with any ``:KEY=VALUE``
   selection), and how to run one again: ``experiments/configs/rerun.py`` rebuilds its config and
-  trains the planned run, so a cell whose runs stopped short is not what a rerun reproduces."""
+  trains the planned run (to its end or its early stop), so a cell whose runs stopped short is
+  not what a rerun reproduces."""
   chosen = chosen_cells(cells)
   lines = ["The workdirs behind each chosen cell; to run one again: python experiments/train.py "
            "--config experiments/configs/rerun.py:WORKDIR --workdir NEW --config.data_dir=DIR "
-           "(every packed run the workdir holds, without its :KEY=VALUE selection, to its planned "
-           "end; on a CPU add --config.model.recurrence=scan, or for the Transformer "
+           "(every packed run the workdir holds, without its :KEY=VALUE selection, as planned; "
+           "on a CPU add --config.model.recurrence=scan, or for the Transformer "
            "--config.model.attention=xla)", "",
            "| model | task | workdirs | a rerun |", "|---|---|---|---|"]
   for name in PAPER:
     for column in range(3):
       if (name, column) in chosen:
         task, cell = chosen[(name, column)]
-        rerun = (f"trains all {cell['planned']:g} planned epochs, where these stopped at epoch "
-                 f"{round(max(cell['epochs']), 1):g}" if _stopped(cell) else "the recorded run")
+        patience = max(cell["early_stop"])
+        until = f" (or to an early stop, {patience} epochs without gain)" if patience else ""
+        rerun = (f"trains the {cell['planned']:g} planned epochs{until}, where these stopped at "
+                 f"epoch {_stopped_epoch(cell)}" if _stopped(cell) else "the recorded run")
         workdirs = ", ".join(f"`{wd}`" for wd in sorted(cell["workdirs"], key=_natural))
         lines.append(f"| {name} | {task} | {workdirs} | {rerun} |")
   return "\n".join(lines)

@@ -471,8 +471,22 @@ def test_a_run_stopped_short_never_pools_with_finished_runs_of_its_setting(tmp_p
   out = capsys.readouterr().out
   assert "47.5 ± 0.7 (2, JPEG-lossy, stopped at epoch 16.9) | 65.9 |" in out
   # and a rerun of them trains the planned run, not what stopped
-  assert (f"| rlstm_t300 | cifar10_jpeg_lossy | `{cut}` | trains all 100 planned epochs, where "
+  assert (f"| rlstm_t300 | cifar10_jpeg_lossy | `{cut}` | trains the 100 planned epochs, where "
           "these stopped at epoch 16.9 |") in out
+  # to one decimal, but a run stopped just short never reads as finished
+  assert [report._stopped_epoch({"epochs": [e], "planned": 103}) for e in (79.97, 100.895, 102.97)
+          ] == ["80", "100.9", "102.9"]
+
+
+def test_a_stopped_run_with_early_stopping_reruns_to_its_end_or_its_early_stop(tmp_path, capsys):
+  cut = _evaluated(tmp_path, "cut", "rlstm_t300", [(0.50, 0.48)], seeds=[0])
+  for name, change in (("config.json", {"early_stop_epochs": 25}),
+                       ("results.json", {"status": "preempted", "step": 5935, "epochs": 16.9})):
+    path = tmp_path / "cut" / name
+    path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
+  report.main([cut])
+  assert ("| trains the 100 planned epochs (or to an early stop, 25 epochs without gain), where "
+          "these stopped at epoch 16.9 |") in capsys.readouterr().out
 
 
 def test_a_handed_over_run_is_chosen_over_its_earlier_stopped_copy(tmp_path, capsys):

@@ -13,9 +13,10 @@ ran (the value the code then used: ``rnn_aux.train.config_guard.with_legacy_valu
 result is checked against the record field by field. Any field can be overridden as with
 ``paper.py``: on a CPU, ``--config.model.recurrence=scan`` where the record says ``fused`` (else
 Pallas' interpreter runs the kernel, slowly) and ``--config.model.attention=xla`` where it says
-``cudnn``. What is rerun is the planned run: one its machine stopped short (``results.json``'s
-status) trains to the planned end (``max_steps`` would also shorten the learning-rate schedule).
-The code is today's: a run recorded by an older version reruns with its fixes.
+``cudnn`` (both GPU paths take 16-bit matrix inputs, so a CPU rerun is not the same arithmetic).
+What is rerun is the planned run: one its machine stopped short (``results.json``'s status)
+trains to its planned end or its early stop (``max_steps`` would also shorten the learning-rate
+schedule). The code is today's: a run recorded by an older version reruns with its fixes.
 """
 import importlib.util
 import json
@@ -27,6 +28,10 @@ from rnn_aux.train import config_guard
 
 # The machine's own fields, not the run's: they start from paper.py's defaults.
 MACHINE_FIELDS = ("data_dir", "progress_bar")
+
+
+class _RecordError(ValueError):
+  """A record that does not fit today's config, named by its path and field."""
 
 
 def _paper():
@@ -57,24 +62,24 @@ def _assign(config: ml_collections.ConfigDict, saved: dict, path: str, prefix: s
   unknown = [prefix + k for k in sorted(set(saved) - set(config.keys()))]
   missing = [prefix + k for k in sorted(set(config.keys()) - set(saved))]
   if unknown or missing:
-    raise ValueError(
+    raise _RecordError(
         f"{path} and today's config differ in fields (not in today's: "
         f"{', '.join(unknown) or 'none'}; not recorded: {', '.join(missing) or 'none'}); "
         "rnn_aux/train/config_guard.py's legacy values must name what an older run used")
   for key, value in saved.items():
     section = isinstance(config[key], ml_collections.ConfigDict)
     if section != isinstance(value, dict):
-      raise ValueError(f"{path}: {prefix}{key} is {'a section' if section else 'a value'} in "
+      raise _RecordError(f"{path}: {prefix}{key} is {'a section' if section else 'a value'} in "
                        f"today's config, not {value!r}")
     try:
       if section:
         _assign(config[key], value, path, f"{prefix}{key}.")
       else:
         config[key] = tuple(value) if isinstance(value, list) else value
+    except _RecordError:
+      raise
     except (TypeError, ValueError) as e:
-      if str(e).startswith(path):
-        raise
-      raise ValueError(f"{path}: {prefix}{key}={value!r} does not fit today's field "
+      raise _RecordError(f"{path}: {prefix}{key}={value!r} does not fit today's field "
                        f"({str(e).splitlines()[0]})") from None
 
 

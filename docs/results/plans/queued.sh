@@ -41,7 +41,7 @@ BUDGET_FLOORS=(1150 session25_baselines 900 session24_pmnist_lstm 650 session23_
 #     session19_chunked (GPUS="0 0"): LSTM and r-LSTM t300 with chunks counted from the start
 #     session19_cifar_full (GPUS="0 0 0"): LSTM, r-LSTM and p-LSTM full, regularised, 60 epochs
 #     session25_cifar_transformer (GPUS="0 0"): the Transformer row with flips, seeds 0 and 1,
-#       30 epochs: about 11-20 minutes, first try only
+#       30 epochs: about 14-20 minutes, first try only
 #     session18_fig4 (GPUS="0 0 0 0"): Figure 4's p-LSTM horizons 200 and 1, seeds 1-2 at 300
 #       and 100
 #     session21_fig4_seeds (GPUS="0 0"): seeds 1-2 at horizons 50 and none, about 6 minutes of
@@ -257,10 +257,11 @@ plan_session25_cifar_transformer() {
   # epoch 17 with the training subset at 86% by the end: it memorises, as the LSTM rows did before
   # their regularisers. The same run with the LSTM rows' random flips (the one change), seeds 0 and
   # 1, one process each (GPUS="0 0": MPS; the CIFAR-10 setup and stage calls), chosen on
-  # validation against session 8's. About 11-20 minutes, an estimate: session 8's run took 10.1
-  # minutes alone on an H100; two processes under MPS took 1.75x one's work in one's time for the
-  # LSTM rows (benchmarks/RESULTS.md), not measured for the Transformer. A plan for a machine that
-  # came at the first try.
+  # validation against session 8's. About 14-20 minutes, an estimate: session 8's run took 10.1
+  # minutes alone on an H100, and two processes under MPS did 1.41x one's work in one's time for
+  # the r-LSTM t300 step on an H200 (benchmarks/RESULTS.md), so about 14 minutes; 20 if they only
+  # take turns (MPS is not measured for the Transformer). A plan for a machine that came at the
+  # first try.
   local flips=(--config.model.attention=cudnn --config.train_epochs=30 --config.augment=flip)
   plan_data_ready /tmp/cifar_ready || exit 1
   run "${GPU[0]}" cifar_transformer_cudnn_flip_seed_0 transformer "${flips[@]}" &

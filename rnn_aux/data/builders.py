@@ -228,13 +228,19 @@ BUILDERS = {
 }
 
 
-def prepare(task_name: str, data_dir: str, manual_dir: str | None = None) -> str:
-  """Prepare ``task_name``'s offline dataset into ``data_dir``; returns its TFDS name."""
+def prepare(task_name: str, data_dir: str, manual_dir: str | None = None, *,
+            again: bool = False) -> str:
+  """Prepare ``task_name``'s offline dataset into ``data_dir``; returns its TFDS name.
+
+  A prepared copy is kept unless ``again`` (e.g. its files were damaged): then it is written anew.
+  """
   task = tasks.get_task(task_name)
   name, _, config = task.offline.partition("/")
   builder = BUILDERS[name](data_dir=data_dir, config=config or None, file_format="array_record")
   if manual_dir is None and name == "cifar10_jpeg_lossy":
     manual_dir = os.path.normpath(DEFAULT_CIFAR10_JPEG_DIR)
-  download_config = tfds.download.DownloadConfig(manual_dir=manual_dir) if manual_dir else None
-  builder.download_and_prepare(download_config=download_config)
+  mode = (tfds.download.GenerateMode.REUSE_CACHE_IF_EXISTS if again
+          else tfds.download.GenerateMode.REUSE_DATASET_IF_EXISTS)
+  builder.download_and_prepare(download_config=tfds.download.DownloadConfig(
+      manual_dir=manual_dir, download_mode=mode))
   return task.offline

@@ -212,7 +212,15 @@ class SequenceLoader:
     chunk = 4096
     parts = []
     for start in range(0, len(idx), chunk):
-      columns = get_columns(self.source, idx[start:start + chunk])
+      try:
+        columns = get_columns(self.source, idx[start:start + chunk])
+      except Exception as e:  # the storage layer's own kinds (array_record, riegeli, TFDS)
+        first = str(e).splitlines()[0] if str(e) else ""
+        raise RuntimeError(
+            f"{self.task.name}: could not read its examples ({type(e).__name__}: {first}); the "
+            "prepared files may be damaged: prepare the dataset again (python -m "
+            f"rnn_aux.data.prepare --dataset {self.task.name.split('@')[0]} --data_dir DIR "
+            "--again)") from e
       parts.append(tasks.to_sequences(self.task, columns))
     tokens, valid, labels = (np.concatenate(x) for x in zip(*parts))
     if labels.size and (labels.min() < 0 or labels.max() >= self.task.num_classes):

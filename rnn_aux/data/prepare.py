@@ -3,6 +3,7 @@
   python -m rnn_aux.data.prepare --dataset mnist --data_dir ~/tensorflow_datasets
   python -m rnn_aux.data.prepare --dataset cifar10 --manual_dir DIR   # DIR/cifar-10-batches-py
   python -m rnn_aux.data.prepare --dataset dbpedia --manual_dir DIR   # DIR/dbpedia_csv/*.csv
+  python -m rnn_aux.data.prepare --dataset mnist --again   # anew, over a damaged copy
 
 With a network, the TFDS catalog datasets need no preparing: train with ``config.data_source=catalog``.
 A user's dataset (BUILD.md) is checked, and a ``tfds:`` one downloaded (needs a network), by
@@ -22,6 +23,7 @@ _DATASET = flags.DEFINE_string("dataset", "mnist", f"one of: {', '.join(sorted(t
 _DATA_DIR = flags.DEFINE_string("data_dir", os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"),
                                 "TFDS data dir to prepare into")
 _MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "directory holding the original files")
+_AGAIN = flags.DEFINE_bool("again", False, "write a prepared dataset anew (its files damaged)")
 
 
 def main(argv):
@@ -37,7 +39,7 @@ def main(argv):
             f"{task.channels} channels, vocabulary {task.vocab_size}, {task.num_classes} classes")
       return
     from rnn_aux.data import builders  # imports tfds: a broken install is one line, below
-    name = builders.prepare(_DATASET.value, data_dir, _MANUAL_DIR.value)
+    name = builders.prepare(_DATASET.value, data_dir, _MANUAL_DIR.value, again=_AGAIN.value)
   except (ValueError, FileNotFoundError, RuntimeError) as e:
     sys.exit(f"error: {e}")
   print(f"prepared {name} in {_DATA_DIR.value}")

@@ -17,4 +17,16 @@ from rnn_aux.reconstruction import init_reconstruction, reconstruction_loss
 from rnn_aux.recurrence import Recurrence
 from rnn_aux.truncation import carries_before, states_at
 
+__all__ = [
+    # modules
+    "auxiliary", "classifier", "feedforward", "gru", "losses", "lstm", "prediction",
+    "reconstruction", "recurrence", "transformer", "truncation",
+    # the auxiliary losses in your own model
+    "AuxiliaryLoss", "anchor_range", "gather_spans", "gather_states", "sample_anchors",
+    "init_prediction", "prediction_loss", "init_reconstruction", "reconstruction_loss",
+    "classification_loss", "token_loss",
+    # truncated BPTT, recurrences, the paper's classifier
+    "carries_before", "states_at", "Recurrence", "LSTMState", "GRUState", "ModelSpec",
+    "objective",
+]
 __version__ = "0.2.0"

@@ -149,6 +149,13 @@ def test_dbpedia_csv_padding_and_vocabulary(tmp_path):
     f.write("99,bad,row\n")
   with pytest.raises(Exception, match="outside 1..14"):
     builders.prepare("dbpedia", str(tmp_path / "tfds2"), str(tmp_path / "manual"))
+  # preparing again from files that fail (a bad row, a missing manual dir) keeps the old copy
+  for manual in (tmp_path / "manual", tmp_path / "nowhere"):
+    with pytest.raises(Exception, match="outside 1..14|manual"):
+      builders.prepare("dbpedia", str(tmp_path / "tfds"), str(manual), again=True)
+    again = next(_loader("dbpedia", str(tmp_path / "tfds"), global_batch_size=3, shuffle=False))
+    np.testing.assert_array_equal(again.tokens, batch.tokens)
+  assert not [n for n in os.listdir(tmp_path / "tfds") if n.startswith(".prepare-again")]
 
 
 def test_stanford_dogs_manual(tmp_path):
@@ -201,10 +208,15 @@ def test_bad_inputs(tmp_path, mnist_dir):
   original = path.read_bytes()
   for size in (1000, len(original) // 2):  # below array_record's minimum; cut mid-chunk
     path.write_bytes(original[:size])
-    with pytest.raises(RuntimeError, match="mnist: could not read its examples .*prepare the "
-                       "dataset again .*--again"):
+    with pytest.raises(RuntimeError, match="mnist: could not read its examples .*prepare them "
+                       "again .*--again"):
       _loader("mnist", str(bad), split="test", global_batch_size=10)
-  # which preparing again (not reusing the damaged copy) mends
+  # which preparing again (not reusing the damaged copy) mends, as it does a damaged description
+  builders.prepare("mnist", str(bad), again=True)
+  assert _loader("mnist", str(bad), split="test", global_batch_size=10).size == 10000
+  (path.parent / "dataset_info.json").write_text("{")
+  with pytest.raises(RuntimeError, match="could not open .*prepare them again .*--again"):
+    _loader("mnist", str(bad), split="test", global_batch_size=10)
   builders.prepare("mnist", str(bad), again=True)
   assert _loader("mnist", str(bad), split="test", global_batch_size=10).size == 10000
 

@@ -232,15 +232,49 @@ def prepare(task_name: str, data_dir: str, manual_dir: str | None = None, *,
             again: bool = False) -> str:
   """Prepare ``task_name``'s offline dataset into ``data_dir``; returns its TFDS name.
 
-  A prepared copy is kept unless ``again`` (e.g. its files were damaged): then it is written anew.
+  A prepared copy is reused, unless ``again`` (its files were damaged): then the dataset is built
+  in a folder of its own under ``data_dir`` and only once that succeeds replaces the old copy, so
+  a build that fails (a missing manual dir, an interruption) leaves the old copy as it was.
   """
   task = tasks.get_task(task_name)
   name, _, config = task.offline.partition("/")
-  builder = BUILDERS[name](data_dir=data_dir, config=config or None, file_format="array_record")
   if manual_dir is None and name == "cifar10_jpeg_lossy":
     manual_dir = os.path.normpath(DEFAULT_CIFAR10_JPEG_DIR)
-  mode = (tfds.download.GenerateMode.REUSE_CACHE_IF_EXISTS if again
-          else tfds.download.GenerateMode.REUSE_DATASET_IF_EXISTS)
-  builder.download_and_prepare(download_config=tfds.download.DownloadConfig(
-      manual_dir=manual_dir, download_mode=mode))
+  if again:
+    return _prepare_anew(task_name, data_dir, manual_dir)
+  builder = BUILDERS[name](data_dir=data_dir, config=config or None, file_format="array_record")
+  download_config = tfds.download.DownloadConfig(manual_dir=manual_dir) if manual_dir else None
+  builder.download_and_prepare(download_config=download_config)
   return task.offline
+
+
+def _prepare_anew(task_name: str, data_dir: str, manual_dir: str | None) -> str:
+  """:func:`prepare` into a fresh folder, then swap its version folder in by renames."""
+  import shutil
+  import tempfile
+  os.makedirs(data_dir, exist_ok=True)
+  fresh = tempfile.mkdtemp(prefix=".prepare-again-", dir=data_dir)
+  try:
+    offline = prepare(task_name, fresh, manual_dir)
+    built = _version_dir(fresh, offline)
+    target = os.path.join(data_dir, os.path.relpath(built, fresh))
+    old = target + ".replaced"
+    shutil.rmtree(old, ignore_errors=True)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.exists(target):
+      os.rename(target, old)
+    os.rename(built, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return offline
+  finally:
+    shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _version_dir(data_dir: str, offline: str) -> str:
+  """The one prepared version folder of ``offline`` (``NAME[/CONFIG]``) under ``data_dir``."""
+  found = [d for d in glob.glob(os.path.join(data_dir, offline, "*"))
+           if os.path.isfile(os.path.join(d, "dataset_info.json"))]
+  if len(found) != 1:
+    raise RuntimeError(f"prepared {offline} into {data_dir} but found {len(found)} version "
+                       "folders")
+  return found[0]

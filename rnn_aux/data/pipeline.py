@@ -89,12 +89,24 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
     src = tfds.data_source(name, split=split, data_dir=data_dir, download=(source == "catalog"))
   except Exception as e:  # TFDS raises many kinds; give one line that names the fix
     first = str(e).splitlines()[0] if str(e) else ""
+    ours = name.split(":")[0] == task.offline  # our prepared copy, not the catalog's download
     raise RuntimeError(f"could not open {name}/{split} in {data_dir} ({type(e).__name__}: "
-                       f"{first}); {fix}") from e
+                       f"{first}); {damaged_files_fix(task) if ours else fix}") from e
   if task.resized:
     from rnn_aux.data import catalog
     return catalog.ImageSource(task, src)
   return src
+
+
+def damaged_files_fix(task: tasks.Task) -> str:
+  """What to do when a prepared or downloaded copy of ``task``'s data cannot be read."""
+  if task.name.startswith(tasks.TFDS_PREFIX):
+    return ("the downloaded files may be damaged: delete the dataset's folder in the data dir and "
+            f"run `python -m rnn_aux.data.prepare --dataset {task.name} --data_dir DIR` to "
+            "download it again")
+  return ("the prepared files may be damaged: prepare them again with `python -m "
+          f"rnn_aux.data.prepare --dataset {task.name.split('@')[0]} --data_dir DIR --again` "
+          "(and its --manual_dir where the task needs one, BUILD.md)")
 
 
 def get_rows(source, keys):
@@ -215,12 +227,11 @@ class SequenceLoader:
       try:
         columns = get_columns(self.source, idx[start:start + chunk])
       except Exception as e:  # the storage layer's own kinds (array_record, riegeli, TFDS)
+        if self.task.path:  # npz: already in memory, so not a damaged file
+          raise
         first = str(e).splitlines()[0] if str(e) else ""
-        raise RuntimeError(
-            f"{self.task.name}: could not read its examples ({type(e).__name__}: {first}); the "
-            "prepared files may be damaged: prepare the dataset again (python -m "
-            f"rnn_aux.data.prepare --dataset {self.task.name.split('@')[0]} --data_dir DIR "
-            "--again)") from e
+        raise RuntimeError(f"{self.task.name}: could not read its examples ({type(e).__name__}: "
+                           f"{first}); {damaged_files_fix(self.task)}") from e
       parts.append(tasks.to_sequences(self.task, columns))
     tokens, valid, labels = (np.concatenate(x) for x in zip(*parts))
     if labels.size and (labels.min() < 0 or labels.max() >= self.task.num_classes):

@@ -23,7 +23,8 @@ _DATASET = flags.DEFINE_string("dataset", "mnist", f"one of: {', '.join(sorted(t
 _DATA_DIR = flags.DEFINE_string("data_dir", os.environ.get("TFDS_DATA_DIR", "~/tensorflow_datasets"),
                                 "TFDS data dir to prepare into")
 _MANUAL_DIR = flags.DEFINE_string("manual_dir", None, "directory holding the original files")
-_AGAIN = flags.DEFINE_bool("again", False, "write a prepared dataset anew (its files damaged)")
+_AGAIN = flags.DEFINE_bool("again", False, "build a prepared dataset anew (its files damaged); "
+                          "the old copy stays until the new one is complete")
 
 
 def main(argv):

@@ -203,13 +203,12 @@ plan_session22_cifar_dropout() {
 
 plan_session25_cifar_span() {
   # Without teacher forcing (CIFAR-10's default since session 8) the r-LSTM's decoder must rebuild
-  # l = 600 steps x 3 values from the 256 numbers of the anchor's (h, c): every such run ends at
-  # 4.62-4.97 nats a value (train_log's aux_loss), 0.5-0.8 below a per-position histogram that
-  # reads no state at all (5.45; uniform 5.55; session 25), so the auxiliary task is mostly out of
-  # reach and its gradient says little. The span length, never varied on CIFAR-10: l = 100 and
-  # 300 at session 17's 50-epoch recipe (flips, AdamW decay 0.1, weight 3, 1x128 decoder, 3 + 47
-  # epochs, seeds 0-2), against its l = 600 run (56.1 +- 0.5, validation 57.5), chosen on
-  # validation. A shorter l also lets anchors lie earlier ([l, 1023]), so the auxiliary gradient
+  # l = 600 steps x 3 values from the 256 numbers of the anchor's (h, c): the 32-pixel workdirs end
+  # at 4.72-4.97 nats a value (train_log's aux_loss), only 0.5-0.7 below a per-position histogram
+  # that reads no state (5.45; uniform 5.55; session 25): it recovers coarse content only. The span
+  # length, never varied on CIFAR-10: l = 100 and 300 at session 17's 50-epoch recipe (flips, AdamW
+  # decay 0.1, weight 3, 1x128 decoder, 3 + 47 epochs, seeds 0-2), against its l = 600 run (56.1
+  # +- 0.5, validation 57.5), chosen on validation. A shorter l also lets anchors lie earlier ([l, 1023]), so the auxiliary gradient
   # reaches more of the image's top rows. GPUS="0 0": MPS; the CIFAR-10 setup and stage calls.
   # About 8-12 minutes, an estimate (session 17: six packed r-LSTM runs at l = 600 took 11.4
   # minutes for 50 epochs beside two other processes; a shorter span shortens the decoder's scan).

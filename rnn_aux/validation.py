@@ -5,6 +5,12 @@ from __future__ import annotations
 import numbers
 
 
+def error_summary(e: BaseException) -> str:
+  """``"TypeName: first line of its message"``: another library's error, inside one of ours."""
+  lines = str(e).splitlines()
+  return f"{type(e).__name__}: {lines[0] if lines else ''}"
+
+
 def is_count(value) -> bool:
   """An integer (Python or numpy), not a bool."""
   return isinstance(value, numbers.Integral) and not isinstance(value, bool)

@@ -24,14 +24,11 @@ import os
 
 import ml_collections
 
+from rnn_aux import validation
 from rnn_aux.train import config_guard
 
 # The machine's own fields, not the run's: they start from paper.py's defaults.
 MACHINE_FIELDS = ("data_dir", "progress_bar")
-
-
-class _RecordError(ValueError):
-  """A record that does not fit today's config, named by its path and field."""
 
 
 def _paper():
@@ -62,25 +59,23 @@ def _assign(config: ml_collections.ConfigDict, saved: dict, path: str, prefix: s
   unknown = [prefix + k for k in sorted(set(saved) - set(config.keys()))]
   missing = [prefix + k for k in sorted(set(config.keys()) - set(saved))]
   if unknown or missing:
-    raise _RecordError(
+    raise ValueError(
         f"{path} and today's config differ in fields (not in today's: "
         f"{', '.join(unknown) or 'none'}; not recorded: {', '.join(missing) or 'none'}); "
         "rnn_aux/train/config_guard.py's legacy values must name what an older run used")
   for key, value in saved.items():
     section = isinstance(config[key], ml_collections.ConfigDict)
     if section != isinstance(value, dict):
-      raise _RecordError(f"{path}: {prefix}{key} is {'a section' if section else 'a value'} in "
+      raise ValueError(f"{path}: {prefix}{key} is {'a section' if section else 'a value'} in "
                        f"today's config, not {value!r}")
+    if section:
+      _assign(config[key], value, path, f"{prefix}{key}.")
+      continue
     try:
-      if section:
-        _assign(config[key], value, path, f"{prefix}{key}.")
-      else:
-        config[key] = tuple(value) if isinstance(value, list) else value
-    except _RecordError:
-      raise
+      config[key] = tuple(value) if isinstance(value, list) else value
     except (TypeError, ValueError) as e:
-      raise _RecordError(f"{path}: {prefix}{key}={value!r} does not fit today's field "
-                       f"({str(e).splitlines()[0]})") from None
+      raise ValueError(f"{path}: {prefix}{key}={value!r} does not fit today's field "
+                       f"({validation.error_summary(e)})") from None
 
 
 def get_config(arg: str = "") -> ml_collections.ConfigDict:
@@ -101,11 +96,8 @@ def get_config(arg: str = "") -> ml_collections.ConfigDict:
   _assign(config, saved, path)
   config.update(machine)
   # Every field but the machine's as recorded (resumable ones too: early stopping changes a run)
-  wanted = config_guard.flat(saved)
-  rebuilt = config_guard.flat(config_guard.as_saved(config.to_dict()))
-  differ = [f"{k}={wanted.get(k)!r} (rebuilt {rebuilt.get(k)!r})"
-            for k in sorted(set(wanted) | set(rebuilt))
-            if k not in MACHINE_FIELDS and wanted.get(k) != rebuilt.get(k)]
+  differ = config_guard.differences(recorded, config.to_dict(), ignore=MACHINE_FIELDS,
+                                    now="rebuilt")
   if differ:
     raise ValueError(f"{path}: the rebuilt config differs from the record: {'; '.join(differ)}")
   return config

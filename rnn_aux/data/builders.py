@@ -19,6 +19,8 @@ import glob
 import gzip
 import os
 import pickle
+import shutil
+import tempfile
 
 import numpy as np
 
@@ -250,8 +252,6 @@ def prepare(task_name: str, data_dir: str, manual_dir: str | None = None, *,
 
 def _prepare_anew(task_name: str, data_dir: str, manual_dir: str | None) -> str:
   """:func:`prepare` into a fresh folder, then swap its version folder in by renames."""
-  import shutil
-  import tempfile
   os.makedirs(data_dir, exist_ok=True)
   fresh = tempfile.mkdtemp(prefix=".prepare-again-", dir=data_dir)
   try:

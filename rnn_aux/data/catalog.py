@@ -21,6 +21,7 @@ from typing import Optional
 
 import numpy as np
 
+from rnn_aux import validation
 from rnn_aux.data import images, tasks, tfds_module
 
 OPTIONS = ("image", "label", "train", "test")
@@ -56,9 +57,8 @@ def _builder(name: str, dataset: str, data_dir: str):
   try:
     return tfds.builder(dataset, data_dir=data_dir)
   except Exception as e:  # DatasetNotFoundError and friends: one line
-    first = str(e).splitlines()[0] if str(e) else ""
     raise ValueError(f"{name}: TFDS knows no dataset {dataset!r} in its catalog or in {data_dir} "
-                     f"({type(e).__name__}: {first}); check the name, or pass the data dir that "
+                     f"({validation.error_summary(e)}); check the name, or pass the data dir that "
                      "holds it (--config.data_dir, $TFDS_DATA_DIR)") from e
 
 
@@ -167,9 +167,8 @@ def catalog_source(task: tasks.Task, split: str, data_dir: Optional[str], source
     src = tfds.data_source(task.catalog, split=tfds_split, data_dir=data_dir,
                            download=not prepared)
   except Exception as e:  # TFDS raises many kinds; give one line that names the fix
-    first = str(e).splitlines()[0] if str(e) else ""
     raise RuntimeError(f"could not open {task.catalog}/{tfds_split} in {data_dir} "
-                       f"({type(e).__name__}: {first}); download needs a network, and data "
+                       f"({validation.error_summary(e)}); download needs a network, and data "
                        "sources need array_record files (a dataset prepared as tfrecord must "
                        "be prepared again)") from e
   return ImageSource(task, src)

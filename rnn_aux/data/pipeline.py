@@ -20,6 +20,7 @@ from typing import Iterator, NamedTuple, Optional
 
 import numpy as np
 
+from rnn_aux import validation
 from rnn_aux.data import augment as augment_lib
 from rnn_aux.data import tasks, tfds_module
 
@@ -88,10 +89,10 @@ def load_source(task: tasks.Task, split: str, data_dir: Optional[str], source: s
   try:
     src = tfds.data_source(name, split=split, data_dir=data_dir, download=(source == "catalog"))
   except Exception as e:  # TFDS raises many kinds; give one line that names the fix
-    first = str(e).splitlines()[0] if str(e) else ""
     ours = name.split(":")[0] == task.offline  # our prepared copy, not the catalog's download
-    raise RuntimeError(f"could not open {name}/{split} in {data_dir} ({type(e).__name__}: "
-                       f"{first}); {damaged_files_fix(task) if ours else fix}") from e
+    raise RuntimeError(f"could not open {name}/{split} in {data_dir} "
+                       f"({validation.error_summary(e)}); "
+                       f"{damaged_files_fix(task) if ours else fix}") from e
   if task.resized:
     from rnn_aux.data import catalog
     return catalog.ImageSource(task, src)
@@ -229,9 +230,9 @@ class SequenceLoader:
       except Exception as e:  # the storage layer's own kinds (array_record, riegeli, TFDS)
         if self.task.path:  # npz: already in memory, so not a damaged file
           raise
-        first = str(e).splitlines()[0] if str(e) else ""
-        raise RuntimeError(f"{self.task.name}: could not read its examples ({type(e).__name__}: "
-                           f"{first}); {damaged_files_fix(self.task)}") from e
+        raise RuntimeError(f"{self.task.name}: could not read its examples "
+                           f"({validation.error_summary(e)}); {damaged_files_fix(self.task)}"
+                           ) from e
       parts.append(tasks.to_sequences(self.task, columns))
     tokens, valid, labels = (np.concatenate(x) for x in zip(*parts))
     if labels.size and (labels.min() < 0 or labels.max() >= self.task.num_classes):

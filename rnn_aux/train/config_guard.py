@@ -66,14 +66,21 @@ def as_saved(config_dict: dict) -> dict:
   return json.loads(json.dumps(config_dict, default=str))
 
 
+def differences(saved: dict, config_dict: dict, ignore=RESUMABLE_FIELDS, now: str = "now") -> list:
+  """Every field but ``ignore`` where the config ``saved`` (read as its run ran) differs from
+  ``config_dict``, as ``"key=saved (now current)"``."""
+  saved = flat(with_legacy_values(saved))
+  current = flat(as_saved(config_dict))
+  return [f"{k}={saved.get(k)!r} ({now} {current.get(k)!r})"
+          for k in sorted(set(saved) | set(current))
+          if k not in ignore and saved.get(k) != current.get(k)]
+
+
 def check_same_run(where: str, saved: dict, config_dict: dict) -> None:
   """Raise a one-line ConfigMismatchError naming every field (not resumable) where the config
   ``saved`` in ``where`` differs from ``config_dict``."""
-  saved = {k: v for k, v in flat(with_legacy_values(saved)).items() if k not in RESUMABLE_FIELDS}
-  current = {k: v for k, v in flat(as_saved(config_dict)).items() if k not in RESUMABLE_FIELDS}
-  if saved != current:
-    diff = [f"{k}={saved.get(k)!r} (now {current.get(k)!r})"
-            for k in sorted(set(saved) | set(current)) if saved.get(k) != current.get(k)]
+  diff = differences(saved, config_dict)
+  if diff:
     raise ConfigMismatchError(
         f"{where} was made with a different config ({'; '.join(diff)}); "
         "use a new --workdir, or pass the saved values to resume")
